@@ -1,0 +1,249 @@
+"""Accounts and their credentials: creating, unlocking, app passwords, password changes.
+
+Proving a credential *is* unwrapping the account's keys: no password hash exists anywhere. A
+failed unlock takes the same path whether or not the account exists (a decoy wrap is tried for
+unknown accounts), and every failure raises the same :class:`AuthenticationFailed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from crypto import AccountKeys, Argon2Params, DecryptionError, PublicKeys, WrappedKey
+from crypto.kdf import (
+    derive_password_key,
+    derive_token_key,
+    new_salt,
+    new_token_salt,
+    token_lookup,
+)
+from crypto.tokens import new_app_password, new_recovery_key, normalise
+from crypto.wrap import unwrap_with_key, wrap_with_key
+from mss.addresses import domain_of, normalise_address
+from mss.store.errors import NotFound
+from mss.store.interfaces import AccountStore
+from mss.store.records import Account, AccountKind, Credential, CredentialKind, NewCredential
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+Publisher = Callable[[Account], Awaitable[None]]
+
+
+class AuthenticationFailed(Exception):
+    """Wrong credential or unknown account: deliberately one error for both."""
+
+    def __init__(self) -> None:
+        super().__init__("authentication failed: wrong address or password")
+
+
+class WeakPassword(ValueError):
+    """A new password that would be too easy to guess; the message says what is required."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnlockedAccount:
+    """An account with its private keys in memory, for the life of one session."""
+
+    account: Account
+    keys: AccountKeys
+    via: CredentialKind
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedAccount:
+    account: Account
+    recovery_key: str
+
+
+class AccountService:
+    def __init__(
+        self,
+        store: AccountStore,
+        argon2: Argon2Params,
+        unlock_concurrency: int = 2,
+        publishers: list[Publisher] | None = None,
+    ) -> None:
+        self._store = store
+        self._argon2 = argon2
+        self._slots = asyncio.Semaphore(unlock_concurrency)
+        self._publishers = publishers or []
+        decoy_keys = AccountKeys.generate()
+        self._decoy_public = decoy_keys.public
+        self._decoy_password = self._password_credential_sync(decoy_keys, new_salt().hex())
+        self._decoy_token_salt = new_token_salt()
+        self._decoy_token_wrap = wrap_with_key(decoy_keys, bytes(32)).blob
+
+    def add_publisher(self, publisher: Publisher) -> None:
+        self._publishers.append(publisher)
+
+    # Creation ------------------------------------------------------------------------------
+
+    async def create_account(
+        self, address: str, kind: AccountKind, password: str, display_name: str = ""
+    ) -> CreatedAccount:
+        address = normalise_address(address)
+        check_password(password)
+        domain = await self._store.get_domain(domain_of(address))
+        if domain is None:
+            raise NotFound(
+                f"domain {domain_of(address)} is not served here: add it first "
+                "with `mss domain add`"
+            )
+        if (kind is AccountKind.PATIENT) != domain.is_patient:
+            raise ValueError(
+                "patient accounts belong on a patient domain and only there "
+                "(`mss domain add --patient DOMAIN`)"
+            )
+        keys = AccountKeys.generate()
+        recovery = new_recovery_key()
+        password_credential = await self._password_credential(keys, password)
+        recovery_credential = self._token_credential(keys, recovery, CredentialKind.RECOVERY, "")
+        account = await self._store.add_account(
+            address,
+            domain,
+            kind,
+            display_name,
+            keys.public.encryption,
+            keys.public.signing,
+            [password_credential, recovery_credential],
+        )
+        for publish in self._publishers:
+            await publish(account)
+        return CreatedAccount(account, recovery)
+
+    # Unlocking -----------------------------------------------------------------------------
+
+    async def authenticate(self, address: str, secret: str) -> UnlockedAccount:
+        """Unlock with the password, an app password or the recovery key."""
+        try:
+            account = await self._store.get_account(normalise_address(address))
+        except ValueError:
+            account = None
+        if account is not None and account.disabled:
+            account = None
+        token = normalise(secret)
+        if token is not None:
+            unlocked = await self._try_token(account, token)
+            if unlocked is not None:
+                return unlocked
+        return await self._try_password(account, secret)
+
+    async def _try_token(self, account: Account | None, token: bytes) -> UnlockedAccount | None:
+        # The query runs for unknown accounts too (id -1 matches nothing): same work, same time.
+        account_id = account.id if account is not None else -1
+        credential = await self._store.credential_by_lookup(account_id, token_lookup(token))
+        salt = credential.salt if credential else self._decoy_token_salt
+        blob = credential.wrapped if credential else self._decoy_token_wrap
+        try:
+            keys = unwrap_with_key(WrappedKey(blob), derive_token_key(token, salt))
+        except DecryptionError:
+            return None
+        if account is None or credential is None or not keys.matches(_public(account)):
+            return None
+        return UnlockedAccount(account, keys, credential.kind)
+
+    async def _try_password(self, account: Account | None, password: str) -> UnlockedAccount:
+        account_id = account.id if account is not None else -1
+        found = await self._store.credentials_of(account_id, CredentialKind.PASSWORD)
+        credential = found[0] if found else None
+        decoy = credential is None
+        wrap = self._decoy_password if credential is None else credential
+        params = Argon2Params(wrap.opslimit or 0, wrap.memlimit or 0)
+        async with self._slots:
+            key = await asyncio.to_thread(
+                derive_password_key, password[:MAX_PASSWORD_LENGTH], wrap.salt, params
+            )
+        try:
+            keys = unwrap_with_key(WrappedKey(wrap.wrapped), key)
+        except DecryptionError:
+            raise AuthenticationFailed from None
+        if decoy or account is None or not keys.matches(_public(account)):
+            raise AuthenticationFailed
+        return UnlockedAccount(account, keys, CredentialKind.PASSWORD)
+
+    # App passwords -------------------------------------------------------------------------
+
+    async def add_app_password(
+        self, unlocked: UnlockedAccount, label: str
+    ) -> tuple[Credential, str]:
+        """A new app password, returned once in clear: only its wrap is kept."""
+        token = new_app_password()
+        credential = self._token_credential(
+            unlocked.keys, token, CredentialKind.APP_PASSWORD, label.strip()[:100]
+        )
+        return await self._store.add_credential(unlocked.account.id, credential), token
+
+    async def list_app_passwords(self, account_id: int) -> list[Credential]:
+        return await self._store.credentials_of(account_id, CredentialKind.APP_PASSWORD)
+
+    async def revoke_app_password(self, account_id: int, credential_id: int) -> None:
+        """Deleting the wrap is the revocation: nothing else could unlock with it."""
+        await self._store.delete_credential(account_id, credential_id)
+
+    # Password and recovery -----------------------------------------------------------------
+
+    async def change_password(self, unlocked: UnlockedAccount, new_password: str) -> None:
+        """Re-wrap the same keys: no message needs re-encrypting."""
+        check_password(new_password)
+        credential = await self._password_credential(unlocked.keys, new_password)
+        await self._store.replace_credentials(
+            unlocked.account.id, CredentialKind.PASSWORD, credential
+        )
+
+    async def new_recovery_key(self, unlocked: UnlockedAccount) -> str:
+        """Replace the recovery key; the previous one stops working at once."""
+        recovery = new_recovery_key()
+        credential = self._token_credential(unlocked.keys, recovery, CredentialKind.RECOVERY, "")
+        await self._store.replace_credentials(
+            unlocked.account.id, CredentialKind.RECOVERY, credential
+        )
+        return recovery
+
+    # Wrapping ------------------------------------------------------------------------------
+
+    async def _password_credential(self, keys: AccountKeys, password: str) -> NewCredential:
+        async with self._slots:
+            return await asyncio.to_thread(self._password_credential_sync, keys, password)
+
+    def _password_credential_sync(self, keys: AccountKeys, password: str) -> NewCredential:
+        salt = new_salt()
+        key = derive_password_key(password, salt, self._argon2)
+        return NewCredential(
+            kind=CredentialKind.PASSWORD,
+            label="",
+            lookup=None,
+            salt=salt,
+            opslimit=self._argon2.opslimit,
+            memlimit=self._argon2.memlimit,
+            wrapped=wrap_with_key(keys, key).blob,
+        )
+
+    @staticmethod
+    def _token_credential(
+        keys: AccountKeys, token_text: str, kind: CredentialKind, label: str
+    ) -> NewCredential:
+        token = normalise(token_text)
+        assert token is not None, "generated tokens always have the token shape"
+        salt = new_token_salt()
+        return NewCredential(
+            kind=kind,
+            label=label,
+            lookup=token_lookup(token),
+            salt=salt,
+            opslimit=None,
+            memlimit=None,
+            wrapped=wrap_with_key(keys, derive_token_key(token, salt)).blob,
+        )
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPassword(f"the password must have at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def _public(account: Account) -> PublicKeys:
+    return PublicKeys(account.encryption_key, account.signing_key)

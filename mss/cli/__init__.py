@@ -1,0 +1,1 @@
+"""The ``mss`` command line, for operators (English, like every operator-facing text)."""

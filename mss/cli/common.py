@@ -1,0 +1,88 @@
+"""What every command shares: locating the configuration, opening the runtime, reporting errors.
+
+Errors an operator can fix are printed as one ``error:`` line on stderr with exit status 1; a
+traceback is only ever shown for a bug.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from mss.accounts import AuthenticationFailed, WeakPassword
+from mss.addresses import InvalidAddress
+from mss.config import ConfigError, Settings, load_settings
+from mss.runtime import Runtime
+from mss.store.errors import StoreError
+from mss.store.migrate import SchemaOutOfDate, check_schema
+
+T = TypeVar("T")
+OPERATOR_ERRORS = (
+    ConfigError,
+    SchemaOutOfDate,
+    StoreError,
+    AuthenticationFailed,
+    WeakPassword,
+    InvalidAddress,
+    ValueError,
+    OSError,
+)
+
+
+@dataclass(slots=True)
+class Options:
+    data: Path | None
+    config: Path | None
+
+    def settings(self, **overrides: Any) -> Settings:
+        return load_settings(self.data, self.config, overrides=overrides or None)
+
+
+def options(ctx: typer.Context) -> Options:
+    found = ctx.find_object(Options)
+    assert found is not None, "the root callback always sets the options"
+    return found
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coroutine)
+    except OPERATOR_ERRORS as exc:
+        raise fail(str(exc)) from None
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, check: bool = True) -> AsyncIterator[Runtime]:
+    if not settings.data_dir.exists():
+        raise ConfigError(
+            f"data directory {settings.data_dir} does not exist: run `mss init` first"
+        )
+    runtime = await Runtime.open(settings)
+    try:
+        if check:
+            await check_schema(runtime.database)
+        yield runtime
+    finally:
+        await runtime.close()
+
+
+def read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    """From standard input (first line) for scripts, else an interactive prompt typed twice."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise fail("--password-stdin was given but standard input is empty")
+        return line.rstrip("\r\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))

@@ -1,0 +1,50 @@
+"""Entry point of the ``mss`` command."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mss.cli import account_cmd, domain_cmd, init_cmd, serve_cmd
+from mss.cli.common import Options
+
+app = typer.Typer(
+    name="mss",
+    help="MSS secure health messaging server: operator commands.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", envvar="MSS_DATA", help="Data directory (or MSS_DATA)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Configuration file (default: DATA/mss.toml)."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    ctx.obj = Options(data, config)
+
+
+app.command("init")(init_cmd.init)
+app.add_typer(domain_cmd.app, name="domain")
+app.add_typer(account_cmd.app, name="account")
+app.add_typer(account_cmd.app_password, name="app-password")
+app.command("passwd")(account_cmd.passwd)
+app.command("serve")(serve_cmd.serve)
+app.command("demo")(serve_cmd.demo)

@@ -1,0 +1,186 @@
+"""One typed configuration, loaded once and passed down.
+
+Sources, later ones winning: defaults, the TOML file (``<data>/mss.toml`` or ``--config``), then
+``MSS_*`` environment variables (``MSS_LISTEN__WEB_PORT=8081``: a double underscore descends into a
+section). Every invalid value is reported with its key and where it came from, so an operator
+knows which file or variable to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ENV_PREFIX = "MSS_"
+CONFIG_FILE_NAME = "mss.toml"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names each bad key and its source."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ListenSettings(_Section):
+    host: str = "127.0.0.1"
+    mx_port: int = Field(2525, ge=0, le=65535)
+    submission_port: int = Field(5587, ge=0, le=65535)
+    submissions_port: int = Field(4465, ge=0, le=65535)
+    imap_port: int = Field(1143, ge=0, le=65535)
+    imaps_port: int = Field(1993, ge=0, le=65535)
+    web_port: int = Field(8080, ge=0, le=65535)
+
+
+class ServiceSettings(_Section):
+    """Which services ``mss serve`` starts; several processes can split them over one database."""
+
+    mx: bool = True
+    submission: bool = True
+    imap: bool = True
+    web: bool = True
+    queue: bool = True
+
+
+class TlsSettings(_Section):
+    """Paths relative to the data directory unless absolute."""
+
+    cert: Path = Path("tls/server.pem")
+    key: Path = Path("tls/server.key")
+    ca: Path = Path("tls/ca.pem")
+
+
+class SecuritySettings(_Section):
+    argon2: Literal["minimum", "interactive", "moderate"] = "interactive"
+    unlock_concurrency: int = Field(2, ge=1, le=64)
+
+
+class LimitSettings(_Section):
+    max_message_bytes: int = Field(25 * 1024 * 1024, ge=1024)
+    max_recipients: int = Field(100, ge=1)
+    auth_failures_per_ip: int = Field(10, ge=1)
+    auth_failures_per_account: int = Field(5, ge=1)
+    auth_failure_window_seconds: float = Field(300.0, gt=0)
+    auth_failure_delay_seconds: float = Field(1.0, ge=0)
+
+
+class TrustedPeer(_Section):
+    """Another operator of the trust space: its mail domain and how to reach its MX."""
+
+    domain: str
+    host: str
+    port: int = Field(25, ge=1, le=65535)
+    cert: Path
+
+
+class Settings(_Section):
+    data_dir: Path
+    hostname: str = "mss.localhost"
+    database_url: str = ""
+    listen: ListenSettings = ListenSettings()
+    services: ServiceSettings = ServiceSettings()
+    tls: TlsSettings = TlsSettings()
+    security: SecuritySettings = SecuritySettings()
+    limits: LimitSettings = LimitSettings()
+    trust: tuple[TrustedPeer, ...] = ()
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'mss.db'}"
+
+    def data_path(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.data_dir / path
+
+
+def load_settings(
+    data_dir: Path | None = None,
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Load, merge and validate every source; raise :class:`ConfigError` naming each fault."""
+    env = dict(os.environ if environ is None else environ)
+    sources: dict[tuple[str, ...], str] = {}
+    merged: dict[str, Any] = {}
+
+    resolved_dir = data_dir or (Path(env["MSS_DATA"]) if env.get("MSS_DATA") else None)
+    if resolved_dir is None:
+        raise ConfigError("no data directory: pass --data DIR or set MSS_DATA")
+    file = config_file or resolved_dir / CONFIG_FILE_NAME
+    if file.exists():
+        try:
+            file_values = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file}: not valid TOML: {exc}") from exc
+        _merge(merged, file_values, sources, str(file), ())
+    elif config_file is not None:
+        raise ConfigError(f"{file}: configuration file not found")
+
+    _merge(merged, _env_values(env), sources, "environment", ())
+    _merge(merged, dict(overrides or {}), sources, "command line", ())
+    merged["data_dir"] = resolved_dir
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, sources)) from exc
+
+
+def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == "MSS_DATA":
+            continue
+        path = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
+        if path[0] not in Settings.model_fields:
+            continue
+        node = values
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return values
+
+
+def _merge(
+    into: dict[str, Any],
+    values: Mapping[str, Any],
+    sources: dict[tuple[str, ...], str],
+    origin: str,
+    prefix: tuple[str, ...],
+) -> None:
+    for key, value in values.items():
+        path = (*prefix, key)
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value, sources, origin, path)
+        elif isinstance(value, Mapping):
+            into[key] = {}
+            _merge(into[key], value, sources, origin, path)
+        else:
+            into[key] = value
+            sources[path] = origin
+
+
+def _describe(exc: ValidationError, sources: dict[tuple[str, ...], str]) -> str:
+    lines = ["invalid configuration:"]
+    for error in exc.errors():
+        path = tuple(str(part) for part in error["loc"])
+        origin = _origin(path, sources)
+        key = ".".join(path)
+        env_name = ENV_PREFIX + "__".join(p.upper() for p in path if not p.isdigit())
+        where = f"environment variable {env_name}" if origin == "environment" else origin
+        lines.append(f"  {key}: {error['msg']} (from {where})")
+    return "\n".join(lines)
+
+
+def _origin(path: tuple[str, ...], sources: dict[tuple[str, ...], str]) -> str:
+    for length in range(len(path), 0, -1):
+        if path[:length] in sources:
+            return sources[path[:length]]
+    return "defaults"

@@ -1,0 +1,52 @@
+"""The one write path for stored mail: SMTP, IMAP APPEND and the webmail all call :func:`deliver`.
+
+Parsing and encryption happen before the store is touched; the store commits (group commit, one
+fsync per batch) and only then does ``deliver`` return, so a caller that acknowledges after it
+(SMTP 250, APPEND OK, "sent") never acknowledges anything that a crash could lose. The change is
+published by the store after that commit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Protocol
+
+from mss.mailcrypto import seal_message
+from mss.store.errors import NotFound
+from mss.store.interfaces import MailboxStore, MessageStore
+from mss.store.records import Account, Appended, Mailbox
+
+INBOX = "INBOX"
+
+
+class DeliveryStore(MailboxStore, MessageStore, Protocol):
+    """What delivery needs of the store."""
+
+
+async def deliver(
+    store: DeliveryStore,
+    account: Account,
+    mailbox: str | Mailbox,
+    raw: bytes,
+    flags: Iterable[str] = (),
+    date: int | None = None,
+) -> Appended:
+    """Encrypt ``raw`` for ``account`` and commit it into ``mailbox`` (a name or a record)."""
+    target = mailbox if isinstance(mailbox, Mailbox) else await _find(store, account, mailbox)
+    if target.account_id != account.id:
+        raise NotFound(f"mailbox {target.name} does not belong to {account.address}")
+    sealed = seal_message(
+        raw,
+        account.encryption_key,
+        frozenset(flags),
+        int(time.time()) if date is None else date,
+    )
+    return await store.append(target.id, sealed)
+
+
+async def _find(store: DeliveryStore, account: Account, name: str) -> Mailbox:
+    found = await store.get_mailbox(account.id, INBOX if name.upper() == INBOX else name)
+    if found is None:
+        raise NotFound(f"{account.address} has no mailbox named {name}")
+    return found

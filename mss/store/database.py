@@ -1,0 +1,65 @@
+"""Engines for the two supported stores.
+
+SQLite (the embedded default) allows one writer at a time: writes go through a dedicated engine
+whose transactions begin ``IMMEDIATE`` (so a transaction never has to upgrade its lock and fail),
+reads through a pool of WAL readers. ``synchronous=FULL`` makes each commit fsync the WAL: a
+commit that returned survives a crash. PostgreSQL needs no split: both roles share one engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    reader: AsyncEngine
+    writer: AsyncEngine
+    url: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
+    async def dispose(self) -> None:
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()
+
+
+def open_database(url: str, echo: bool = False) -> Database:
+    if url.startswith("sqlite"):
+        writer = create_async_engine(url, echo=echo, pool_size=1, max_overflow=0)
+        reader = create_async_engine(url, echo=echo, pool_size=8, max_overflow=8)
+        _configure_sqlite(writer, begin="BEGIN IMMEDIATE")
+        _configure_sqlite(reader, begin="BEGIN")
+        return Database(reader=reader, writer=writer, url=url)
+    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
+    return Database(reader=engine, writer=engine, url=url)
+
+
+def _configure_sqlite(engine: AsyncEngine, begin: str) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so that BEGIN IMMEDIATE can be issued.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)

@@ -1,0 +1,122 @@
+"""What the protocol front-ends may ask of the store (``typing.Protocol``).
+
+SMTP, IMAP and the webmail are typed against these, never against SQL; :class:`SqlStore`
+implements all three on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from mss.store.records import (
+    Account,
+    AccountKind,
+    Appended,
+    Credential,
+    CredentialKind,
+    Domain,
+    FlagMode,
+    FlagUpdate,
+    Mailbox,
+    MessageIndexEntry,
+    MessageRecord,
+    NewCredential,
+    NewMessage,
+)
+
+
+class AccountStore(Protocol):
+    async def add_domain(self, name: str, is_patient: bool = False) -> Domain: ...
+
+    async def get_domain(self, name: str) -> Domain | None: ...
+
+    async def list_domains(self) -> list[Domain]: ...
+
+    async def add_account(
+        self,
+        address: str,
+        domain: Domain,
+        kind: AccountKind,
+        display_name: str,
+        encryption_key: bytes,
+        signing_key: bytes,
+        new_credentials: list[NewCredential],
+    ) -> Account: ...
+
+    async def get_account(self, address: str) -> Account | None: ...
+
+    async def get_account_by_id(self, account_id: int) -> Account | None: ...
+
+    async def list_accounts(self, domain: Domain | None = None) -> list[Account]: ...
+
+    async def credentials_of(self, account_id: int, kind: CredentialKind) -> list[Credential]: ...
+
+    async def credential_by_lookup(self, account_id: int, lookup: bytes) -> Credential | None: ...
+
+    async def add_credential(self, account_id: int, credential: NewCredential) -> Credential: ...
+
+    async def replace_credentials(
+        self, account_id: int, kind: CredentialKind, credential: NewCredential
+    ) -> Credential: ...
+
+    async def delete_credential(self, account_id: int, credential_id: int) -> None: ...
+
+
+class MailboxStore(Protocol):
+    async def list_mailboxes(self, account_id: int) -> list[Mailbox]: ...
+
+    async def get_mailbox(self, account_id: int, name: str) -> Mailbox | None: ...
+
+    async def get_mailbox_by_id(self, mailbox_id: int) -> Mailbox | None: ...
+
+    async def find_special_use(self, account_id: int, special_use: str) -> Mailbox | None: ...
+
+    async def create_mailbox(
+        self, account_id: int, name: str, special_use: str | None = None
+    ) -> Mailbox: ...
+
+    async def delete_mailbox(self, account_id: int, name: str) -> None: ...
+
+    async def rename_mailbox(self, account_id: int, old: str, new: str) -> None: ...
+
+    async def set_subscribed(self, account_id: int, name: str, subscribed: bool) -> None: ...
+
+    async def mailbox_counts(self, mailbox_id: int) -> tuple[int, int]: ...
+
+
+class MessageStore(Protocol):
+    async def append(self, mailbox_id: int, message: NewMessage) -> Appended: ...
+
+    async def message_index(self, mailbox_id: int) -> list[MessageIndexEntry]: ...
+
+    async def get_messages(self, mailbox_id: int, uids: Sequence[int]) -> list[MessageRecord]: ...
+
+    async def get_content(self, object_id: bytes) -> bytes: ...
+
+    async def store_flags(
+        self,
+        mailbox_id: int,
+        uids: Sequence[int],
+        mode: FlagMode,
+        flags: frozenset[str],
+        unchanged_since: int | None = None,
+    ) -> tuple[list[FlagUpdate], list[int]]: ...
+
+    async def expunge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]: ...
+
+    async def copy(
+        self, source_id: int, uids: Sequence[int], target_id: int
+    ) -> tuple[list[tuple[int, int]], int]: ...
+
+    async def move(
+        self, source_id: int, uids: Sequence[int], target_id: int
+    ) -> tuple[list[tuple[int, int]], int]:
+        """MOVE (RFC 6851): copy and expunge in one transaction, so nothing is lost or doubled."""
+        ...
+
+    async def vanished_since(self, mailbox_id: int, modseq: int) -> list[int]: ...
+
+
+class Store(AccountStore, MailboxStore, MessageStore, Protocol):
+    """The whole store, as the services that assemble the server hold it."""

@@ -1,0 +1,114 @@
+"""Accounts: every credential unlocks the same keys; failures are indistinguishable."""
+
+from __future__ import annotations
+
+import pytest
+
+from mss.accounts import AuthenticationFailed, WeakPassword
+from mss.runtime import Runtime
+from mss.store.errors import NotFound
+from mss.store.records import AccountKind
+
+PASSWORD = "correct horse battery"
+
+
+async def _account(runtime: Runtime) -> str:
+    await runtime.store.add_domain("hopital.example")
+    created = await runtime.accounts.create_account(
+        "Dr.Martin@Hopital.example", AccountKind.PROFESSIONAL, PASSWORD, "Dr Martin"
+    )
+    assert created.account.address == "dr.martin@hopital.example"
+    return created.recovery_key
+
+
+async def test_password_app_password_and_recovery_key_unlock_the_same_keys(
+    runtime: Runtime,
+) -> None:
+    recovery = await _account(runtime)
+    by_password = await runtime.accounts.authenticate("dr.martin@hopital.example", PASSWORD)
+    _, app_password = await runtime.accounts.add_app_password(by_password, "Thunderbird")
+    by_app = await runtime.accounts.authenticate("DR.MARTIN@hopital.example", app_password)
+    by_recovery = await runtime.accounts.authenticate("dr.martin@hopital.example", recovery)
+    publics = {u.keys.public for u in (by_password, by_app, by_recovery)}
+    assert len(publics) == 1
+    assert by_app.via.value == "app"
+    assert by_recovery.via.value == "recovery"
+
+
+async def test_revoked_app_password_no_longer_unlocks(runtime: Runtime) -> None:
+    await _account(runtime)
+    unlocked = await runtime.accounts.authenticate("dr.martin@hopital.example", PASSWORD)
+    credential, app_password = await runtime.accounts.add_app_password(unlocked, "phone")
+    listed = await runtime.accounts.list_app_passwords(unlocked.account.id)
+    assert [c.label for c in listed] == ["phone"]
+    await runtime.accounts.revoke_app_password(unlocked.account.id, credential.id)
+    with pytest.raises(AuthenticationFailed):
+        await runtime.accounts.authenticate("dr.martin@hopital.example", app_password)
+    with pytest.raises(NotFound):
+        await runtime.accounts.revoke_app_password(unlocked.account.id, credential.id)
+
+
+async def test_wrong_password_and_unknown_account_fail_alike(runtime: Runtime) -> None:
+    await _account(runtime)
+    errors = []
+    for address, secret in [
+        ("dr.martin@hopital.example", "wrong password!"),
+        ("nobody@hopital.example", PASSWORD),
+        ("nobody@elsewhere.example", "wrong password!"),
+        ("not an address", PASSWORD),
+        ("dr.martin@hopital.example", "aaaa-bbbb-cccc-dddd-eeee-ffff-gggg-hhhh"),
+    ]:
+        with pytest.raises(AuthenticationFailed) as caught:
+            await runtime.accounts.authenticate(address, secret)
+        errors.append(str(caught.value))
+    assert len(set(errors)) == 1
+
+
+async def test_password_change_rewraps_and_old_password_stops(runtime: Runtime) -> None:
+    await _account(runtime)
+    unlocked = await runtime.accounts.authenticate("dr.martin@hopital.example", PASSWORD)
+    await runtime.accounts.change_password(unlocked, "a new long passphrase")
+    with pytest.raises(AuthenticationFailed):
+        await runtime.accounts.authenticate("dr.martin@hopital.example", PASSWORD)
+    again = await runtime.accounts.authenticate(
+        "dr.martin@hopital.example", "a new long passphrase"
+    )
+    assert again.keys.public == unlocked.keys.public
+
+
+async def test_new_recovery_key_replaces_the_old_one(runtime: Runtime) -> None:
+    old = await _account(runtime)
+    unlocked = await runtime.accounts.authenticate("dr.martin@hopital.example", PASSWORD)
+    new = await runtime.accounts.new_recovery_key(unlocked)
+    with pytest.raises(AuthenticationFailed):
+        await runtime.accounts.authenticate("dr.martin@hopital.example", old)
+    assert (await runtime.accounts.authenticate("dr.martin@hopital.example", new)).via.value == (
+        "recovery"
+    )
+
+
+async def test_weak_password_and_wrong_domain_are_refused_with_reasons(runtime: Runtime) -> None:
+    await runtime.store.add_domain("hopital.example")
+    with pytest.raises(WeakPassword, match="at least 10"):
+        await runtime.accounts.create_account(
+            "a@hopital.example", AccountKind.PROFESSIONAL, "short"
+        )
+    with pytest.raises(NotFound, match="mss domain add"):
+        await runtime.accounts.create_account("a@other.example", AccountKind.PROFESSIONAL, PASSWORD)
+    with pytest.raises(ValueError, match="patient domain"):
+        await runtime.accounts.create_account("p@hopital.example", AccountKind.PATIENT, PASSWORD)
+
+
+async def test_every_account_gets_the_special_use_folders(runtime: Runtime) -> None:
+    await _account(runtime)
+    account = await runtime.store.get_account("dr.martin@hopital.example")
+    assert account is not None
+    folders = {m.name: m.special_use for m in await runtime.store.list_mailboxes(account.id)}
+    assert folders == {
+        "INBOX": None,
+        "Drafts": "\\Drafts",
+        "Sent": "\\Sent",
+        "Trash": "\\Trash",
+        "Junk": "\\Junk",
+        "Archive": "\\Archive",
+    }

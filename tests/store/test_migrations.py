@@ -1,0 +1,26 @@
+"""The migrations build exactly the schema the code declares, on every backend."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
+
+from mss.runtime import Runtime
+from mss.store.migrate import upgrade
+from mss.store.schema import metadata
+
+
+async def test_migrated_schema_matches_the_declared_one(runtime: Runtime) -> None:
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+    async with runtime.database.reader.connect() as conn:
+        assert await conn.run_sync(differences) == []
+
+
+async def test_upgrade_twice_is_harmless(runtime: Runtime) -> None:
+    await upgrade(runtime.database)
+    await runtime.store.add_domain("still-works.example")
+    assert await runtime.store.get_domain("still-works.example") is not None

@@ -1,0 +1,1 @@
+"""The patients' webmail: a FastAPI application served by ``mss serve``."""
