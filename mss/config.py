@@ -59,6 +59,7 @@ class TlsSettings(_Section):
 class SecuritySettings(_Section):
     argon2: Literal["minimum", "interactive", "moderate"] = "interactive"
     unlock_concurrency: int = Field(2, ge=1, le=64)
+    server_key: Path = Path("keys/server.key")
 
 
 class LimitSettings(_Section):
@@ -68,6 +69,25 @@ class LimitSettings(_Section):
     auth_failures_per_account: int = Field(5, ge=1)
     auth_failure_window_seconds: float = Field(300.0, gt=0)
     auth_failure_delay_seconds: float = Field(1.0, ge=0)
+
+
+class QueueSettings(_Section):
+    """The outbound queue: retries with exponential backoff until expiry (RFC 5321 §4.5.4.1)."""
+
+    workers: int = Field(2, ge=1, le=64)
+    poll_seconds: float = Field(1.0, gt=0)
+    retry_initial_seconds: float = Field(60.0, gt=0)
+    retry_max_seconds: float = Field(3600.0, gt=0)
+    expire_seconds: float = Field(5 * 86400.0, gt=0)
+    connect_timeout_seconds: float = Field(30.0, gt=0)
+    key: Path = Path("keys/queue.key")
+
+
+class SmtpSettings(_Section):
+    """Per-account sending limits of submission; authentication limits are in [limits]."""
+
+    messages_per_hour: int = Field(1000, ge=1)
+    command_timeout_seconds: float = Field(300.0, gt=0)
 
 
 class TrustedPeer(_Section):
@@ -88,6 +108,8 @@ class Settings(_Section):
     tls: TlsSettings = TlsSettings()
     security: SecuritySettings = SecuritySettings()
     limits: LimitSettings = LimitSettings()
+    queue: QueueSettings = QueueSettings()
+    smtp: SmtpSettings = SmtpSettings()
     trust: tuple[TrustedPeer, ...] = ()
 
     @property

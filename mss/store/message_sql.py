@@ -49,15 +49,20 @@ def _chunks(uids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield uids[start : start + IN_CHUNK]
 
 
-async def allocate(conn: AsyncConnection, mailbox_id: int, count: int) -> tuple[int, int, int, int]:
-    """Reserve ``count`` UIDs and one MODSEQ: (first uid, modseq, uidvalidity, account id)."""
+async def allocate(
+    conn: AsyncConnection, mailbox_id: int, uids: int, modseqs: int = 1
+) -> tuple[int, int, int, int]:
+    """Reserve ``uids`` UIDs and ``modseqs`` MODSEQs.
+
+    Returns (first uid, first modseq, uidvalidity, account id).
+    """
     row = (
         await conn.execute(
             update(mailboxes)
             .where(mailboxes.c.id == mailbox_id)
             .values(
-                uidnext=mailboxes.c.uidnext + count,
-                highestmodseq=mailboxes.c.highestmodseq + 1,
+                uidnext=mailboxes.c.uidnext + uids,
+                highestmodseq=mailboxes.c.highestmodseq + modseqs,
             )
             .returning(
                 mailboxes.c.uidnext,
@@ -69,31 +74,49 @@ async def allocate(conn: AsyncConnection, mailbox_id: int, count: int) -> tuple[
     ).first()
     if row is None:
         raise NotFound(f"mailbox {mailbox_id} does not exist")
-    return int(row[0]) - count, int(row[1]), int(row[2]), int(row[3])
+    return int(row[0]) - uids, int(row[1]) - modseqs + 1, int(row[2]), int(row[3])
 
 
-async def append_message(
-    conn: AsyncConnection, mailbox_id: int, message: NewMessage
-) -> tuple[Appended, list[Change]]:
-    uid, modseq, uidvalidity, account_id = await allocate(conn, mailbox_id, 1)
+async def append_messages(
+    conn: AsyncConnection, batch: Sequence[tuple[int, NewMessage]]
+) -> tuple[list[Appended], list[Change]]:
+    """Append many messages with one allocation per mailbox and two bulk inserts.
+
+    Each message gets its own UID and its own MODSEQ, in the order of ``batch``.
+    """
+    by_mailbox: dict[int, list[int]] = {}
+    for position, (mailbox_id, _) in enumerate(batch):
+        by_mailbox.setdefault(mailbox_id, []).append(position)
+    appended: list[Appended | None] = [None] * len(batch)
+    changes: list[Change] = []
+    rows: list[dict[str, object]] = []
+    for mailbox_id, positions in by_mailbox.items():
+        count = len(positions)
+        uid, modseq, uidvalidity, account_id = await allocate(conn, mailbox_id, count, count)
+        for offset, position in enumerate(positions):
+            message = batch[position][1]
+            appended[position] = Appended(mailbox_id, uidvalidity, uid + offset, modseq + offset)
+            rows.append(
+                {
+                    "mailbox_id": mailbox_id,
+                    "uid": uid + offset,
+                    "modseq": modseq + offset,
+                    "flags": encode_flags(message.flags),
+                    "internal_date": message.internal_date,
+                    "size": message.size,
+                    "object_id": message.object_id,
+                    "sealed_key": message.sealed_key,
+                    "summary": message.summary,
+                }
+            )
+        uids = tuple(range(uid, uid + count))
+        changes.append(Change("added", account_id, mailbox_id, uids, modseq + count - 1))
     await conn.execute(
-        insert(contents).values(object_id=message.object_id, content=message.content)
+        insert(contents),
+        [{"object_id": m.object_id, "content": m.content} for _, m in batch],
     )
-    await conn.execute(
-        insert(messages).values(
-            mailbox_id=mailbox_id,
-            uid=uid,
-            modseq=modseq,
-            flags=encode_flags(message.flags),
-            internal_date=message.internal_date,
-            size=message.size,
-            object_id=message.object_id,
-            sealed_key=message.sealed_key,
-            summary=message.summary,
-        )
-    )
-    appended = Appended(mailbox_id=mailbox_id, uidvalidity=uidvalidity, uid=uid, modseq=modseq)
-    return appended, [Change("added", account_id, mailbox_id, (uid,), modseq)]
+    await conn.execute(insert(messages), rows)
+    return [a for a in appended if a is not None], changes
 
 
 async def store_flags(

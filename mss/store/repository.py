@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from mss.store import account_sql, mailbox_sql, message_sql
+from mss.store import account_sql, correspondent_sql, mailbox_sql, message_sql
+from mss.store.appender import AppendBatcher
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database
 from mss.store.errors import NotFound
@@ -40,6 +41,7 @@ class SqlStore:
         self.database = database
         self.feed = feed
         self.committer = Committer(database.writer, feed)
+        self.appender = AppendBatcher(self.committer)
 
     async def close(self) -> None:
         await self.committer.close()
@@ -216,11 +218,8 @@ class SqlStore:
     # Messages ----------------------------------------------------------------------------
 
     async def append(self, mailbox_id: int, message: NewMessage) -> Appended:
-        async def job(conn: AsyncConnection) -> WriteResult[Appended]:
-            appended, changes = await message_sql.append_message(conn, mailbox_id, message)
-            return WriteResult(appended, changes)
-
-        return await self.committer.run(job)
+        """Committed (with whatever other appends arrived meanwhile) before it returns."""
+        return await self.appender.append(mailbox_id, message)
 
     async def message_index(self, mailbox_id: int) -> list[MessageIndexEntry]:
         async with self.database.reader.connect() as conn:
@@ -294,3 +293,16 @@ class SqlStore:
     async def vanished_since(self, mailbox_id: int, modseq: int) -> list[int]:
         async with self.database.reader.connect() as conn:
             return await message_sql.vanished_since(conn, mailbox_id, modseq)
+
+    # Correspondents (keyed tags) -----------------------------------------------------------
+
+    async def add_correspondent(self, account_id: int, tag: bytes) -> None:
+        async def job(conn: AsyncConnection) -> WriteResult[None]:
+            await correspondent_sql.add(conn, account_id, tag)
+            return WriteResult(None)
+
+        await self.committer.run(job)
+
+    async def has_correspondent(self, account_id: int, tag: bytes) -> bool:
+        async with self.database.reader.connect() as conn:
+            return await correspondent_sql.has(conn, account_id, tag)

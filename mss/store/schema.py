@@ -121,3 +121,16 @@ expunged = Table(
     Column("uid", BigInteger, primary_key=True),
     Column("modseq", BigInteger, nullable=False),
 )
+
+# Which professionals have written to which patient, as keyed hashes of their addresses
+# (DESIGN.md policy: a patient may reply, not initiate). Without the server key, a dump does not
+# tell who corresponds with whom.
+correspondents = Table(
+    "correspondents",
+    metadata,
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", LargeBinary(32), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+import mss.store.queue_schema  # noqa: E402, F401  (adds the queue tables to this metadata)

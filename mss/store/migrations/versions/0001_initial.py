@@ -1,4 +1,5 @@
-"""Initial schema: domains, accounts, credentials, mailboxes, messages, contents, expunged.
+"""Initial schema: domains, accounts, credentials, mailboxes, messages, contents, expunged,
+correspondents.
 
 Revision ID: 0001
 Revises:
@@ -139,8 +140,22 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_messages_object_id"), ["object_id"], unique=False)
 
+    op.create_table(
+        "correspondents",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("tag", sa.LargeBinary(length=32), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_correspondents_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("account_id", "tag", name=op.f("pk_correspondents")),
+    )
 
 def downgrade() -> None:
+    op.drop_table("correspondents")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_messages_object_id"))
         batch_op.drop_index(batch_op.f("ix_messages_mailbox_id_modseq"))
