@@ -1,7 +1,7 @@
 """Assembling the server's parts from one :class:`~mss.config.Settings`.
 
 Every front-end (CLI, SMTP, IMAP, web) receives this object instead of building its own pieces,
-so there is exactly one store, one change feed and one account service per process.
+so there is exactly one store, one change feed, one queue and one policy per process.
 """
 
 from __future__ import annotations
@@ -9,11 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crypto import Argon2Params
+from crypto.queuekey import load_or_create_queue_key
 from mss.accounts import AccountService
 from mss.config import Settings
+from mss.correspondents import CorrespondentBook
+from mss.policy import Policy
+from mss.queue import OutboundQueue
+from mss.serverkey import load_or_create_secret
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
+from mss.store.queue_repository import SqlQueueStore
 from mss.store.repository import SqlStore
+from mss.store.trust_sql import SqlTrustStore
+from mss.submission import SubmissionService
+from mss.trust import TrustRegistry
 
 ARGON2_LEVELS = {
     "minimum": Argon2Params.minimum,
@@ -29,6 +38,10 @@ class Runtime:
     feed: ChangeFeed
     store: SqlStore
     accounts: AccountService
+    trust: TrustRegistry
+    queue: OutboundQueue
+    policy: Policy
+    submission: SubmissionService
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
@@ -41,7 +54,17 @@ class Runtime:
             ARGON2_LEVELS[settings.security.argon2](),
             settings.security.unlock_concurrency,
         )
-        return cls(settings, database, feed, store, accounts)
+        trust = TrustRegistry(settings, SqlTrustStore(database, store.committer))
+        queue = OutboundQueue(
+            SqlQueueStore(database, store.committer),
+            load_or_create_queue_key(settings.data_path(settings.queue.key)),
+        )
+        correspondents = CorrespondentBook(
+            store, load_or_create_secret(settings.data_path(settings.security.server_key))
+        )
+        policy = Policy(store, trust, correspondents)
+        submission = SubmissionService(store, policy, queue)
+        return cls(settings, database, feed, store, accounts, trust, queue, policy, submission)
 
     async def close(self) -> None:
         await self.store.close()

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from mss.queue import QueueWorker
+from mss.ratelimit import AuthThrottle
 from mss.runtime import Runtime
+from mss.smtp.mx import MxHandler
+from mss.smtp.service import SmtpService
+from mss.smtp.submission_handler import SubmissionHandler
 
 
 class Service(Protocol):
@@ -23,7 +28,32 @@ class Service(Protocol):
         ...
 
 
+def auth_throttle(runtime: Runtime) -> AuthThrottle:
+    limits = runtime.settings.limits
+    return AuthThrottle(
+        limits.auth_failures_per_ip,
+        limits.auth_failures_per_account,
+        limits.auth_failure_window_seconds,
+        limits.auth_failure_delay_seconds,
+    )
+
+
 def build_services(runtime: Runtime) -> list[Service]:
-    """The services enabled in the configuration, among those this version provides."""
+    """The services enabled in the configuration."""
+    settings = runtime.settings
+    enabled = settings.services
     services: list[Service] = []
+    if enabled.mx or enabled.submission:
+        services.append(
+            SmtpService(
+                settings,
+                MxHandler(settings, runtime.store, runtime.policy, runtime.trust, runtime.queue),
+                SubmissionHandler(
+                    settings, runtime.accounts, runtime.submission, auth_throttle(runtime)
+                ),
+                runtime.trust,
+            )
+        )
+    if enabled.queue:
+        services.append(QueueWorker(settings, runtime.queue, runtime.trust, runtime.store))
     return services

@@ -126,16 +126,16 @@ def issue_certificate(
     _write_key(files.key, key)
 
 
-def server_context(files: TlsFiles, client_cas: list[Path] | None = None) -> ssl.SSLContext:
-    """TLS 1.2+ server context; asks for (without requiring) client certificates when CAs are
-    given, so that peers of the trust space can be identified and checked by policy."""
+def server_context(files: TlsFiles, client_cas: list[bytes] | None = None) -> ssl.SSLContext:
+    """TLS 1.2+ server context; asks for (without requiring) client certificates when CA PEMs
+    are given, so that peers of the trust space can be identified and checked by policy."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(files.cert, files.key)
     if client_cas:
         context.verify_mode = ssl.CERT_OPTIONAL
-        for ca in client_cas:
-            context.load_verify_locations(cafile=str(ca))
+        for pem in client_cas:
+            context.load_verify_locations(cadata=pem.decode("ascii"))
     return context
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mss.cli import account_cmd, domain_cmd, init_cmd, serve_cmd
+from mss.cli import account_cmd, domain_cmd, init_cmd, queue_cmd, serve_cmd, trust_cmd
 from mss.cli.common import Options
 
 app = typer.Typer(
@@ -38,6 +38,7 @@ def root(
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     logging.getLogger("mail.log").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     ctx.obj = Options(data, config)
 
 
@@ -46,5 +47,7 @@ app.add_typer(domain_cmd.app, name="domain")
 app.add_typer(account_cmd.app, name="account")
 app.add_typer(account_cmd.app_password, name="app-password")
 app.command("passwd")(account_cmd.passwd)
+app.add_typer(queue_cmd.app, name="queue")
+app.add_typer(trust_cmd.app, name="trust")
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(serve_cmd.demo)

@@ -1,0 +1,46 @@
+"""Reply classes and enhanced status codes the outbound queue acts on and reports.
+
+A client reads only the first digit of a reply (RFC 5321 §4.2.1): 2 the command succeeded, 4 a
+transient failure worth retrying, 5 a permanent one. What the queue itself concludes (a refused
+connection, an expired message) it states as RFC 3463 enhanced status codes, which end up in the
+``Status`` field of the DSN (RFC 3464 §2.3.4).
+"""
+
+from __future__ import annotations
+
+# RFC 5321 §4.2.1: the reply classes.
+SUCCESS_CLASS = 2
+TRANSIENT_CLASS = 4
+PERMANENT_CLASS = 5
+
+# RFC 3463 §3.1: generic codes of each class, used when a reply carries no enhanced code.
+STATUS_SUCCESS = "2.0.0"
+STATUS_TRANSIENT = "4.0.0"
+STATUS_PERMANENT = "5.0.0"
+
+# RFC 3463 §3.3: X.3.0 other or undefined mail system status (content that cannot be read).
+STATUS_SYSTEM = "5.3.0"
+# RFC 3463 §3.5: network and routing status.
+STATUS_NO_ANSWER = "4.4.1"  # X.4.1 no answer from host (refused, unreachable)
+STATUS_BAD_CONNECTION = "4.4.2"  # X.4.2 bad connection (dropped, timed out)
+STATUS_NO_ROUTE = "5.4.4"  # X.4.4 unable to route (no trusted peer for the domain)
+STATUS_EXPIRED = "4.4.7"  # X.4.7 delivery time expired
+# RFC 3463 §3.7: X.6.7 non-ASCII addresses not permitted (peer lacks SMTPUTF8, RFC 6531 §3.2)
+STATUS_NO_SMTPUTF8 = "5.6.7"
+# RFC 3463 §3.9: security or policy status.
+STATUS_SECURITY = "4.7.0"  # X.7.0 other security status (no STARTTLS offered)
+STATUS_TLS_FAILED = "4.7.5"  # X.7.5 cryptographic failure (TLS handshake, certificate)
+
+
+def reply_class(code: int) -> int:
+    """The first digit of a reply code (RFC 5321 §4.2.1)."""
+    return code // 100
+
+
+def generic_status(code: int) -> str:
+    """The RFC 3463 generic status matching a reply that has no enhanced code of its own."""
+    if reply_class(code) == SUCCESS_CLASS:
+        return STATUS_SUCCESS
+    if reply_class(code) == PERMANENT_CLASS:
+        return STATUS_PERMANENT
+    return STATUS_TRANSIENT

@@ -1,0 +1,1 @@
+"""SMTP: the MX for peers of the trust space, and submission for our own users (aiosmtpd)."""

@@ -1,0 +1,121 @@
+"""Sending mail as an authenticated account: the one path SMTP submission and the webmail share.
+
+Local recipients are delivered at once through :func:`mss.delivery.deliver`; recipients at other
+operators go to the durable outbound queue; a copy lands in the sender's Sent folder. Each step
+commits before the next, and the caller acknowledges only after all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from mss.accounts import UnlockedAccount
+from mss.delivery import DeliveryStore, deliver
+from mss.mime import parse_message
+from mss.policy import LocalRoute, Policy, PolicyError, Refusal, RemoteRoute, Route
+from mss.store.records import Account, SpecialUse
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """An envelope recipient with its DSN parameters (RFC 3461 §4)."""
+
+    address: str
+    notify: tuple[str, ...] = ()
+    orcpt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    mail_from: str
+    recipients: tuple[Recipient, ...]
+    env_id: str | None = None
+    ret: str | None = None
+
+
+@dataclass(slots=True)
+class SubmitResult:
+    delivered: list[str] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)
+
+
+class Outbox(Protocol):
+    """The outbound queue, as submission needs it."""
+
+    async def enqueue(
+        self,
+        sender: str,
+        recipients: Sequence[Recipient],
+        raw: bytes,
+        *,
+        envid: str | None = None,
+        ret: str | None = None,
+        account_id: int | None = None,
+    ) -> int: ...
+
+
+class SubmissionService:
+    def __init__(self, store: DeliveryStore, policy: Policy, outbox: Outbox) -> None:
+        self._store = store
+        self._policy = policy
+        self._outbox = outbox
+
+    @property
+    def policy(self) -> Policy:
+        return self._policy
+
+    def check_sender(self, account: Account, mail_from: str) -> None:
+        self._policy.check_own_address(account, mail_from)
+
+    async def check_recipient(self, account: Account, address: str) -> Route:
+        route = await self._policy.route(address)
+        kind = await self._policy.sender_kind(account.address)
+        await self._policy.check_patient_rules(account.address, kind, route, account)
+        return route
+
+    async def submit(
+        self, sender: UnlockedAccount, envelope: Envelope, raw: bytes, trace: bytes = b""
+    ) -> SubmitResult:
+        """Deliver, queue and file ``raw``; ``trace`` (a Received field) heads delivered copies."""
+        account = sender.account
+        self.check_sender(account, envelope.mail_from)
+        self._check_from_header(account, raw)
+        routes = [(r, await self.check_recipient(account, r.address)) for r in envelope.recipients]
+        kind = await self._policy.sender_kind(account.address)
+        result = SubmitResult()
+        for _, route in routes:
+            if isinstance(route, LocalRoute):
+                await deliver(self._store, route.account, "INBOX", trace + raw)
+                await self._policy.record_delivery(account.address, kind, route.account)
+                result.delivered.append(route.address)
+        remote = [r for r, route in routes if isinstance(route, RemoteRoute)]
+        if remote:
+            await self._outbox.enqueue(
+                envelope.mail_from,
+                remote,
+                trace + raw,
+                envid=envelope.env_id,
+                ret=envelope.ret,
+                account_id=account.id,
+            )
+            result.queued.extend(r.address for r in remote)
+        await self._file_sent_copy(account, raw)
+        return result
+
+    def _check_from_header(self, account: Account, raw: bytes) -> None:
+        """RFC 5322 §3.6.2: every From address must be the account's own."""
+        envelope = parse_message(raw).envelope
+        addresses = [
+            f"{a.mailbox}@{a.host}" for a in envelope.from_ if a.host is not None and a.mailbox
+        ]
+        if not addresses:
+            raise PolicyError(Refusal.NOT_YOUR_ADDRESS, "The message has no From address")
+        for address in addresses:
+            self._policy.check_own_address(account, address)
+
+    async def _file_sent_copy(self, account: Account, raw: bytes) -> None:
+        sent = await self._store.find_special_use(account.id, SpecialUse.SENT.value)
+        if sent is not None:
+            await deliver(self._store, account, sent, raw, flags=("\\Seen",))

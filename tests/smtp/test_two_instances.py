@@ -1,0 +1,102 @@
+"""Two MSS instances, two operators of the trust space, exchange mail through their queues over
+mutual TLS: each presents its own development PKI's certificate and trusts the other's CA."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosmtplib
+import pytest
+
+from mailserver import PASSWORD, MailServer, ensure_pki, read_mailbox
+from mss.runtime import Runtime
+from mss.services import build_services
+from mss.store.migrate import upgrade
+from mss.store.records import AccountKind
+from mss.tls import tls_files
+from support import make_settings
+
+QUEUE_TIMING = {"poll_seconds": 0.05, "retry_initial_seconds": 0.2, "retry_max_seconds": 1}
+
+
+async def instance(root: Path, database_url: str, name: str) -> MailServer:
+    runtime = await Runtime.open(
+        make_settings(root / name, database_url, hostname=f"mx.{name}.example", queue=QUEUE_TIMING)
+    )
+    await upgrade(runtime.database)
+    ensure_pki(runtime)
+    await runtime.store.add_domain(f"{name}.example")
+    server = MailServer(runtime, [])
+    account = await runtime.accounts.create_account(
+        f"dr@{name}.example", AccountKind.PROFESSIONAL, PASSWORD
+    )
+    server.accounts[account.account.address] = account.account
+    for service in build_services(runtime):
+        if service.name in ("smtp", "queue"):
+            await service.start()
+            server.services.append(service)
+    return server
+
+
+@pytest.fixture
+async def pair(
+    tmp_path: Path, database_url: str, backend: str
+) -> AsyncIterator[tuple[MailServer, MailServer]]:
+    if backend == "postgresql":
+        pytest.skip("two instances on one PostgreSQL database would share their domains")
+    a = await instance(tmp_path, database_url.replace("mss.db", "a.db"), "alpha")
+    b = await instance(tmp_path, database_url.replace("mss.db", "b.db"), "beta")
+    try:
+        for local, remote, remote_name in ((a, b, "beta"), (b, a, "alpha")):
+            pem = tls_files(remote.runtime.settings).ca.read_bytes()
+            await local.runtime.trust.add(
+                f"{remote_name}.example", "localhost", remote.port("mx"), pem
+            )
+        for server in (a, b):
+            await server.service("smtp").refresh_trust()
+        yield a, b
+    finally:
+        for server in (a, b):
+            await server.stop()
+            await server.runtime.close()
+
+
+async def submit(server: MailServer, sender: str, recipient: str, subject: str) -> None:
+    raw = (
+        f"From: <{sender}>\r\nTo: <{recipient}>\r\nSubject: {subject}\r\n"
+        f"Message-ID: <{subject}@test>\r\n\r\nBonjour de {sender}.\r\n"
+    ).encode()
+    async with aiosmtplib.SMTP(
+        hostname="localhost",
+        port=server.port("submission"),
+        start_tls=True,
+        tls_context=server.client_context(),
+    ) as client:
+        await client.login(sender, PASSWORD)
+        await client.sendmail(sender, [recipient], raw)
+
+
+async def wait_for_mail(server: MailServer, address: str, count: int) -> list[bytes]:
+    for _ in range(200):
+        messages = await read_mailbox(server.runtime, address)
+        if len(messages) >= count:
+            return messages
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{address} did not receive {count} messages")
+
+
+async def test_mail_crosses_between_operators_both_ways(
+    pair: tuple[MailServer, MailServer],
+) -> None:
+    alpha, beta = pair
+    await submit(alpha, "dr@alpha.example", "dr@beta.example", "aller")
+    [received] = await wait_for_mail(beta, "dr@beta.example", 1)
+    assert b"Subject: aller" in received
+    assert received.count(b"Received: ") == 2, "one trace field per hop"
+    assert b"by mx.beta.example (MSS) with ESMTPS" in received
+
+    await submit(beta, "dr@beta.example", "dr@alpha.example", "retour")
+    [reply] = await wait_for_mail(alpha, "dr@alpha.example", 1)
+    assert b"Subject: retour" in reply
