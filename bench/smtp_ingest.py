@@ -74,6 +74,7 @@ async def run(
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MSS_")},
         "MSS_SECURITY__ARGON2": "minimum",
+        "MSS_SMTP__MESSAGES_PER_HOUR": str(10 * count),
         "MSS_LISTEN__SUBMISSION_PORT": str(port),
         "MSS_LISTEN__MX_PORT": str(free_port()),
         "MSS_LISTEN__SUBMISSIONS_PORT": str(free_port()),
@@ -112,6 +113,7 @@ async def run(
     results = []
     try:
         await wait_for(port)
+        print(f"server pid {server.pid}", flush=True)
         for size in (4096, 100 * 1024):
             message = make_message(size)
             latencies: list[float] = []

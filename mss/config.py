@@ -90,6 +90,16 @@ class SmtpSettings(_Section):
     command_timeout_seconds: float = Field(300.0, gt=0)
 
 
+class ImapConfig(_Section):
+    """IMAP timeouts and abuse limits (RFC 3501 §5.4: autologout at least 30 minutes)."""
+
+    autologout_seconds: float = Field(30 * 60.0, ge=30 * 60.0)
+    preauth_timeout_seconds: float = Field(60.0, gt=0)
+    idle_keepalive_seconds: float = Field(120.0, gt=0)
+    bad_command_limit: int = Field(20, ge=1)
+    auth_failure_limit: int = Field(3, ge=1)
+
+
 class TrustedPeer(_Section):
     """Another operator of the trust space: its mail domain and how to reach its MX."""
 
@@ -110,6 +120,7 @@ class Settings(_Section):
     limits: LimitSettings = LimitSettings()
     queue: QueueSettings = QueueSettings()
     smtp: SmtpSettings = SmtpSettings()
+    imap: ImapConfig = ImapConfig()
     trust: tuple[TrustedPeer, ...] = ()
 
     @property

@@ -33,20 +33,23 @@ async def deliver(
     date: int | None = None,
 ) -> Appended:
     """Encrypt ``raw`` for ``account`` and commit it into ``mailbox`` (a name or a record)."""
-    target = mailbox if isinstance(mailbox, Mailbox) else await _find(store, account, mailbox)
-    if target.account_id != account.id:
-        raise NotFound(f"mailbox {target.name} does not belong to {account.address}")
+    if isinstance(mailbox, Mailbox):
+        if mailbox.account_id != account.id:
+            raise NotFound(f"mailbox {mailbox.name} does not belong to {account.address}")
+        mailbox_id = mailbox.id
+    else:
+        mailbox_id = await _find(store, account, mailbox)
     sealed = seal_message(
         raw,
         account.encryption_key,
         frozenset(flags),
         int(time.time()) if date is None else date,
     )
-    return await store.append(target.id, sealed)
+    return await store.append(mailbox_id, sealed)
 
 
-async def _find(store: DeliveryStore, account: Account, name: str) -> Mailbox:
-    found = await store.get_mailbox(account.id, INBOX if name.upper() == INBOX else name)
+async def _find(store: DeliveryStore, account: Account, name: str) -> int:
+    found = await store.mailbox_id(account.id, INBOX if name.upper() == INBOX else name)
     if found is None:
         raise NotFound(f"{account.address} has no mailbox named {name}")
     return found

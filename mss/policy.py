@@ -146,6 +146,10 @@ class Policy:
                 "send as your own address",
             )
 
+    @staticmethod
+    def kind_of_account(account: Account) -> SenderKind:
+        return _KIND_OF_ACCOUNT[account.kind]
+
     async def sender_kind(self, sender: str) -> SenderKind:
         """Local accounts by their kind; other operators' addresses by the directory, and as
         professionals when the directory does not know them (only operators' users relay)."""

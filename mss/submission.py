@@ -71,19 +71,30 @@ class SubmissionService:
 
     async def check_recipient(self, account: Account, address: str) -> Route:
         route = await self._policy.route(address)
-        kind = await self._policy.sender_kind(account.address)
+        kind = self._policy.kind_of_account(account)
         await self._policy.check_patient_rules(account.address, kind, route, account)
         return route
 
     async def submit(
-        self, sender: UnlockedAccount, envelope: Envelope, raw: bytes, trace: bytes = b""
+        self,
+        sender: UnlockedAccount,
+        envelope: Envelope,
+        raw: bytes,
+        trace: bytes = b"",
+        checked: Sequence[Route] | None = None,
     ) -> SubmitResult:
-        """Deliver, queue and file ``raw``; ``trace`` (a Received field) heads delivered copies."""
+        """Deliver, queue and file ``raw``; ``trace`` (a Received field) heads delivered copies.
+
+        ``checked`` are the recipients' routes when the caller has just checked them (SMTP does
+        so at RCPT); otherwise every recipient is checked here.
+        """
         account = sender.account
         self.check_sender(account, envelope.mail_from)
         self._check_from_header(account, raw)
-        routes = [(r, await self.check_recipient(account, r.address)) for r in envelope.recipients]
-        kind = await self._policy.sender_kind(account.address)
+        if checked is None:
+            checked = [await self.check_recipient(account, r.address) for r in envelope.recipients]
+        routes = list(zip(envelope.recipients, checked, strict=True))
+        kind = self._policy.kind_of_account(account)
         result = SubmitResult()
         for _, route in routes:
             if isinstance(route, LocalRoute):

@@ -16,7 +16,7 @@ from mss.cli.init_cmd import initialise
 from mss.config import Settings, load_settings
 from mss.delivery import deliver
 from mss.runtime import Runtime
-from mss.services import build_services
+from mss.services import build_services, tune_tls_read_buffer
 from mss.store.records import AccountKind
 
 DEMO_MARKER = ".mss-demo"
@@ -33,6 +33,7 @@ def serve(ctx: typer.Context) -> None:
 
 
 async def serve_until_stopped(settings: Settings, banner: list[str] | None = None) -> None:
+    tune_tls_read_buffer()
     async with open_runtime(settings) as runtime:
         services = build_services(runtime)
         stop = asyncio.Event()

@@ -121,7 +121,7 @@ class SubmissionHandler:
             return str(codes.TOO_MANY_RECIPIENTS)
         unlocked = _unlocked(session)
         try:
-            await self._submission.check_recipient(unlocked.account, address)
+            route = await self._submission.check_recipient(unlocked.account, address)
         except PolicyError as error:
             reply = _refusal_reply(error)
             log_refusal(server, "RCPT", reply, address)
@@ -129,6 +129,7 @@ class SubmissionHandler:
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(options)
         envelope.rcpt_dsn.append(server.pending_rcpt_dsn)
+        envelope.account_routes.append(route)
         return str(codes.RECIPIENT_OK)
 
     async def handle_DATA(self, server: Any, session: Session, envelope: MssEnvelope) -> str:
@@ -161,7 +162,9 @@ class SubmissionHandler:
             recipients[0].address if len(recipients) == 1 else None,
         )
         try:
-            await self._submission.submit(unlocked, submitted, content, trace)
+            await self._submission.submit(
+                unlocked, submitted, content, trace, envelope.account_routes
+            )
         except PolicyError as error:
             return _refusal_reply(error)
         except Exception:

@@ -269,17 +269,14 @@ async def copy_messages(
 
 
 async def message_index(conn: AsyncConnection, mailbox_id: int) -> list[MessageIndexEntry]:
-    result = await conn.execute(
-        select(
-            messages.c.uid,
-            messages.c.modseq,
-            messages.c.flags,
-            messages.c.internal_date,
-            messages.c.size,
-        )
-        .where(messages.c.mailbox_id == mailbox_id)
-        .order_by(messages.c.uid)
-    )
+    query = select(
+        messages.c.uid,
+        messages.c.modseq,
+        messages.c.flags,
+        messages.c.internal_date,
+        messages.c.size,
+    ).where(messages.c.mailbox_id == mailbox_id)
+    result = await conn.execute(query.order_by(messages.c.uid))
     return [
         MessageIndexEntry(row.uid, row.modseq, decode_flags(row.flags), row.internal_date, row.size)
         for row in result

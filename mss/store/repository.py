@@ -8,12 +8,14 @@ once its transaction is committed and durable, and its changes are published aft
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mss.store import account_sql, correspondent_sql, mailbox_sql, message_sql
 from mss.store.appender import AppendBatcher
+from mss.store.cache import TtlCache
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database
 from mss.store.errors import NotFound
@@ -42,6 +44,7 @@ class SqlStore:
         self.feed = feed
         self.committer = Committer(database.writer, feed)
         self.appender = AppendBatcher(self.committer)
+        self._lookups: TtlCache[tuple[str, object, object], object] = TtlCache()
 
     async def close(self) -> None:
         await self.committer.close()
@@ -52,12 +55,19 @@ class SqlStore:
         async def job(conn: AsyncConnection) -> WriteResult[Domain]:
             return WriteResult(await account_sql.insert_domain(conn, name, is_patient))
 
-        return await self.committer.run(job)
+        domain = await self.committer.run(job)
+        self._lookups.clear()
+        return domain
 
     async def get_domain(self, name: str) -> Domain | None:
+        found, cached = self._lookups.get(("domain", name, None))
+        if found:
+            return cast(Domain | None, cached)
         async with self.database.reader.connect() as conn:
             row = (await conn.execute(select(domains).where(domains.c.name == name))).first()
-        return account_sql.domain_from_row(row) if row is not None else None
+        domain = account_sql.domain_from_row(row) if row is not None else None
+        self._lookups.put(("domain", name, None), domain)
+        return domain
 
     async def list_domains(self) -> list[Domain]:
         async with self.database.reader.connect() as conn:
@@ -87,11 +97,18 @@ class SqlStore:
             )
             return WriteResult(account)
 
-        return await self.committer.run(job)
+        account = await self.committer.run(job)
+        self._lookups.clear()
+        return account
 
     async def get_account(self, address: str) -> Account | None:
+        found, cached = self._lookups.get(("account", address, None))
+        if found:
+            return cast(Account | None, cached)
         async with self.database.reader.connect() as conn:
-            return await account_sql.select_one_account(conn, address)
+            account = await account_sql.select_one_account(conn, address)
+        self._lookups.put(("account", address, None), account)
+        return account
 
     async def get_account_by_id(self, account_id: int) -> Account | None:
         async with self.database.reader.connect() as conn:
@@ -161,8 +178,19 @@ class SqlStore:
             return [mailbox_sql.mailbox_from_row(row) for row in rows]
 
     async def get_mailbox(self, account_id: int, name: str) -> Mailbox | None:
+        """The mailbox record; its counters (UIDNEXT, HIGHESTMODSEQ) are read fresh."""
         async with self.database.reader.connect() as conn:
             return await mailbox_sql.select_mailbox(conn, account_id, name)
+
+    async def mailbox_id(self, account_id: int, name: str) -> int | None:
+        """Just the id of a mailbox, cached: delivery needs nothing else of it."""
+        found, cached = self._lookups.get(("mailbox", account_id, name))
+        if found:
+            return cast(int | None, cached)
+        mailbox = await self.get_mailbox(account_id, name)
+        mailbox_id = mailbox.id if mailbox is not None else None
+        self._lookups.put(("mailbox", account_id, name), mailbox_id)
+        return mailbox_id
 
     async def get_mailbox_by_id(self, mailbox_id: int) -> Mailbox | None:
         async with self.database.reader.connect() as conn:
@@ -190,19 +218,23 @@ class SqlStore:
             mailbox, changes = await mailbox_sql.insert_mailbox(conn, account_id, name, special_use)
             return WriteResult(mailbox, changes)
 
-        return await self.committer.run(job)
+        mailbox = await self.committer.run(job)
+        self._lookups.clear()
+        return mailbox
 
     async def delete_mailbox(self, account_id: int, name: str) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
             return WriteResult(None, await mailbox_sql.remove_mailbox(conn, account_id, name))
 
         await self.committer.run(job)
+        self._lookups.clear()
 
     async def rename_mailbox(self, account_id: int, old: str, new: str) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
             return WriteResult(None, await mailbox_sql.rename_mailbox(conn, account_id, old, new))
 
         await self.committer.run(job)
+        self._lookups.clear()
 
     async def set_subscribed(self, account_id: int, name: str, subscribed: bool) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
@@ -239,6 +271,20 @@ class SqlStore:
         if row is None:
             raise NotFound("message content is gone")
         return bytes(row[0])
+
+    async def get_contents(self, object_ids: Sequence[bytes]) -> dict[bytes, bytes]:
+        """Several contents in one query per chunk; missing ones are left out."""
+        found: dict[bytes, bytes] = {}
+        unique = sorted(set(object_ids))
+        async with self.database.reader.connect() as conn:
+            for start in range(0, len(unique), message_sql.IN_CHUNK):
+                rows = await conn.execute(
+                    select(contents.c.object_id, contents.c.content).where(
+                        contents.c.object_id.in_(unique[start : start + message_sql.IN_CHUNK])
+                    )
+                )
+                found.update((bytes(row[0]), bytes(row[1])) for row in rows)
+        return found
 
     async def store_flags(
         self,

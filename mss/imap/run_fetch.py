@@ -1,0 +1,139 @@
+"""Handler of FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8) with CHANGEDSINCE and VANISHED
+(RFC 7162 §3.1.4.1, §3.2.6).
+
+Implementation notes. Messages are read from the store in batches and their responses sent as
+each batch is done, so memory stays bounded whatever the set; each message's content key is
+unsealed with the session's keys only if an item needs the summary or the content.
+"""
+
+from __future__ import annotations
+
+from mss.imap.codes import BAD, CAP_CONDSTORE, EXPUNGEISSUED, NO
+from mss.imap.commands_selected import Fetch
+from mss.imap.encode import fetch_response, untagged
+from mss.imap.errors import CommandError
+from mss.imap.fetch_render import FetchSource, needs_content, needs_summary, render
+from mss.imap.flags import SEEN
+from mss.imap.parse_fetch import FLAGS, MODSEQ, UID, FetchItem
+from mss.imap.sequence import SequenceSet
+from mss.imap.state import Done, SessionState
+from mss.mailcrypto import open_content, open_content_key, open_summary
+from mss.store.records import FlagMode, MessageRecord
+
+# Messages read from the store per query, and per round when their contents are needed too
+# (bounding the bodies held in memory); contents are read this many at a time, concurrently.
+BATCH = 200
+CONTENT_BATCH = 32
+CONTENT_GROUP = 8
+
+
+def _items(state: SessionState, command: Fetch) -> list[FetchItem]:
+    """The items to send: those asked for, and those the RFCs add."""
+    items = list(command.items)
+    names = {item.name for item in items if item.section is None}
+    if command.uid and UID not in names:
+        items.insert(0, FetchItem(UID))  # RFC 3501 §6.4.8: UID FETCH always returns the UID
+    if MODSEQ in names or command.changed_since is not None:
+        state.enabled.add(CAP_CONDSTORE)  # RFC 7162 §3.1: CONDSTORE enabling commands
+    wants_modseq = command.changed_since is not None or (state.condstore and FLAGS in names)
+    if wants_modseq and MODSEQ not in names:
+        items.append(FetchItem(MODSEQ))  # RFC 7162 §3.1.4.1
+    return items
+
+
+async def _mark_seen(state: SessionState, uids: list[int]) -> set[int]:
+    """RFC 3501 §6.4.5: fetching a body sets \\Seen; the flags then go back with the data."""
+    view = state.mailbox
+    unseen = [uid for uid in uids if SEEN not in view.entries[uid].flags]
+    if not unseen:
+        return set()
+    updates, _ = await state.store.store_flags(
+        view.mailbox.id, unseen, FlagMode.ADD, frozenset({SEEN})
+    )
+    view.apply(updates)
+    return {update.uid for update in updates}
+
+
+async def _sources(
+    state: SessionState, batch: list[int], *, summary: bool, content: bool
+) -> list[FetchSource | None]:
+    """The messages of ``batch`` as FETCH reads them; None for one expunged meanwhile.
+
+    Contents are read a group at a time, one query per group, bounding how many bodies are in
+    memory at once.
+    """
+    view = state.mailbox
+    records: dict[int, MessageRecord] = {}
+    if summary or content:
+        found = await state.store.get_messages(view.mailbox.id, batch)
+        records = {record.uid: record for record in found}
+    blobs: dict[int, bytes] = {}
+    if content:
+        present = [records[uid] for uid in batch if uid in records]
+        for start in range(0, len(present), CONTENT_GROUP):
+            group = present[start : start + CONTENT_GROUP]
+            read = await state.store.get_contents([r.object_id for r in group])
+            blobs.update((r.uid, read[r.object_id]) for r in group if r.object_id in read)
+    sources: list[FetchSource | None] = []
+    for uid in batch:
+        entry, flags = view.entries[uid], view.flags_of(uid)
+        record = records.get(uid)
+        if not (summary or content):
+            sources.append(FetchSource(entry, flags))
+        elif record is None:
+            sources.append(None)
+        else:
+            key = open_content_key(record, state.account.keys)
+            if content and uid not in blobs:
+                sources.append(None)  # expunged between reading the index and the content
+                continue
+            data = open_content(record, key, blobs[uid]) if content else None
+            sources.append(FetchSource(entry, flags, open_summary(record, key), data))
+    return sources
+
+
+async def fetch(state: SessionState, command: Fetch) -> Done:
+    """Send one FETCH response per message, in sequence order."""
+    view = state.mailbox
+    uids = view.resolve(command.sequence, uid=command.uid)
+    items = _items(state, command)
+    if command.changed_since is not None:
+        uids = [uid for uid in uids if view.entries[uid].modseq > command.changed_since]
+    if command.vanished and command.changed_since is not None:
+        if not state.qresync:
+            raise CommandError(BAD, None, "QRESYNC is not enabled")  # RFC 7162 §3.2.6
+        await _vanished(state, command.sequence, command.changed_since)
+    missing = [uid for uid in uids if uid in view.expunged]
+    uids = [uid for uid in uids if uid not in view.expunged]
+    flagged: set[int] = set()
+    if not view.readonly and any(item.sets_seen() for item in items):
+        flagged = await _mark_seen(state, uids)
+    summary, content = needs_summary(items), needs_content(items)
+    size = CONTENT_BATCH if content else BATCH
+    for start in range(0, len(uids), size):
+        batch = uids[start : start + size]
+        sources = await _sources(state, batch, summary=summary, content=content)
+        for uid, source in zip(batch, sources, strict=True):
+            if source is None:
+                missing.append(uid)  # expunged since the view was last refreshed
+                continue
+            pairs = [(item.response_name(), render(item, source)) for item in items]
+            if uid in flagged and not any(item.name == FLAGS for item in items):
+                pairs.append((b"FLAGS", render(FetchItem(FLAGS), source)))
+            state.channel.send(fetch_response(view.seq_of(uid), pairs))
+        await state.channel.flush()
+    if missing:
+        # RFC 5530 §3 EXPUNGEISSUED, as RFC 2180 §4.1.2 suggests for vanished messages.
+        raise CommandError(NO, EXPUNGEISSUED, "Some of the requested messages no longer exist")
+    return Done(f"{command.verb} completed")
+
+
+async def _vanished(state: SessionState, requested: SequenceSet, since: int) -> None:
+    """RFC 7162 §3.2.6: the UIDs in the requested set expunged after ``since``."""
+    view = state.mailbox
+    gone = await state.store.vanished_since(view.mailbox.id, since)
+    largest = max(view.largest_uid, view.mailbox.uidnext - 1)
+    chosen = [uid for uid in gone if requested.contains(uid, largest)]
+    if chosen:
+        numbers = SequenceSet.from_numbers(chosen).to_bytes()
+        state.channel.send(untagged(b"VANISHED (EARLIER)", numbers))

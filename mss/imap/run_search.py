@@ -1,0 +1,111 @@
+"""Handler of SEARCH and UID SEARCH (RFC 3501 §6.4.4), with ESEARCH results (RFC 4731) and
+MODSEQ (RFC 7162 §3.1.5).
+
+Implementation notes. Keys on metadata run on the session's view without touching the store.
+Header keys decrypt each message's summary; BODY and TEXT decrypt the content too, in batches,
+and look at the decoded text of every text part, encapsulated messages included.
+"""
+
+from __future__ import annotations
+
+from mss.imap.codes import CAP_CONDSTORE
+from mss.imap.commands_selected import ALL, COUNT, MAX, MIN, Search
+from mss.imap.encode import string, untagged
+from mss.imap.parse_search import SearchAnd, SearchKey, SearchModSeq, SearchNot, SearchOr
+from mss.imap.search_eval import SearchScope, SearchTarget, matches, needs
+from mss.imap.sequence import SequenceSet
+from mss.imap.state import Done, SessionState
+from mss.mailcrypto import open_content, open_content_key, open_summary
+from mss.mime import iter_text
+from mss.store.records import MessageRecord
+
+BATCH = 200
+
+
+def _uses_modseq(key: SearchKey) -> bool:
+    """Whether MODSEQ appears in the key, which changes the response (RFC 7162 §3.1.5)."""
+    match key:
+        case SearchModSeq():
+            return True
+        case SearchNot(key=inner):
+            return _uses_modseq(inner)
+        case SearchOr(left=left, right=right):
+            return _uses_modseq(left) or _uses_modseq(right)
+        case SearchAnd(keys=keys):
+            return any(_uses_modseq(inner) for inner in keys)
+    return False
+
+
+async def _matching(state: SessionState, key: SearchKey) -> list[int]:
+    """The UIDs of the messages that match, in sequence order (not-yet-reported expunges left
+    out: their content is gone)."""
+    view = state.mailbox
+    scope = SearchScope(view.exists, view.largest_uid)
+    wanted = needs(key)
+    candidates = [uid for uid in view.uids if uid not in view.expunged]
+    found: list[int] = []
+    for start in range(0, len(candidates), BATCH):
+        batch = candidates[start : start + BATCH]
+        records: dict[int, MessageRecord] = {}
+        if wanted.header or wanted.body:
+            records = {r.uid: r for r in await state.store.get_messages(view.mailbox.id, batch)}
+        blobs: dict[bytes, bytes] = {}
+        if wanted.body:
+            blobs = await state.store.get_contents([r.object_id for r in records.values()])
+        for uid in batch:
+            entry = view.entries[uid]
+            header: bytes = b""
+            texts: tuple[str, ...] = ()
+            record = records.get(uid)
+            if record is not None:
+                content_key = open_content_key(record, state.account.keys)
+                summary = open_summary(record, content_key)
+                header = summary.header
+                if wanted.body and record.object_id in blobs:
+                    raw = open_content(record, content_key, blobs[record.object_id])
+                    texts = tuple(iter_text(raw, summary.structure))
+            target = SearchTarget(
+                view.seq_of(uid), uid, view.flags_of(uid), entry.internal_date, entry.size,
+                entry.modseq, header, texts,
+            )  # fmt: skip
+            if matches(key, target, scope):
+                found.append(uid)
+    return found
+
+
+async def search(state: SessionState, command: Search) -> Done:
+    """``* SEARCH n...`` or, with RETURN, ``* ESEARCH (TAG "t") [UID] MIN .. MAX .. COUNT ..``."""
+    view = state.mailbox
+    with_modseq = _uses_modseq(command.key)
+    if with_modseq:
+        state.enabled.add(CAP_CONDSTORE)
+    uids = await _matching(state, command.key)
+    numbers = uids if command.uid else [view.seq_of(uid) for uid in uids]
+    highest = max((view.entries[uid].modseq for uid in uids), default=0)
+    if command.results is None:
+        line = b"SEARCH" + b"".join(b" %d" % n for n in numbers)
+        if with_modseq and numbers:
+            line += b" (MODSEQ %d)" % highest
+        state.channel.send(untagged(line))
+    else:
+        state.channel.send(untagged(b"ESEARCH", *_esearch(command, numbers, with_modseq, highest)))
+    return Done(f"{command.verb} completed")
+
+
+def _esearch(command: Search, numbers: list[int], with_modseq: bool, highest: int) -> list[bytes]:
+    """RFC 4731 §3.1: search-correlator, UID, then only the results asked for."""
+    results = command.results or frozenset()
+    parts = [b"(TAG " + string(command.tag) + b")"]
+    if command.uid:
+        parts.append(b"UID")
+    if numbers and MIN in results:
+        parts.append(b"MIN %d" % min(numbers))
+    if numbers and MAX in results:
+        parts.append(b"MAX %d" % max(numbers))
+    if numbers and ALL in results:
+        parts.append(b"ALL " + SequenceSet.from_numbers(numbers).to_bytes())
+    if COUNT in results:
+        parts.append(b"COUNT %d" % len(numbers))
+    if with_modseq and numbers:
+        parts.append(b"MODSEQ %d" % highest)  # RFC 7162 §3.1.5
+    return parts

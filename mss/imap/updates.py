@@ -1,0 +1,42 @@
+"""Turning the change feed into untagged responses, at the moments the session allows.
+
+Implementation notes. The feed only marks the selected view dirty; the view is refreshed from
+the store when the session is about to report (``SelectedMailbox.refresh``). Changes are
+published after their transaction commits (``mss.store.changes``), so a refresh that follows a
+notification always sees what it was told about.
+"""
+
+from __future__ import annotations
+
+from mss.imap.state import SessionState
+from mss.store.changes import Change
+
+
+def note(state: SessionState, changes: list[Change]) -> None:
+    """Mark the selected view dirty if any change touches it (or some were lost)."""
+    view = state.selected
+    subscription = state.subscription
+    if view is None or subscription is None:
+        return
+    if subscription.overflowed:
+        subscription.overflowed = False
+        view.dirty = True
+    if any(change.mailbox_id == view.mailbox.id for change in changes):
+        view.dirty = True
+
+
+async def updates(state: SessionState, *, allow_expunge: bool) -> list[bytes]:
+    """The untagged EXPUNGE/VANISHED, EXISTS, RECENT and FETCH FLAGS responses now due.
+
+    RFC 3501 §7.4.1: ``allow_expunge`` is false while a FETCH, STORE or SEARCH is answered.
+    """
+    if state.subscription is not None:
+        note(state, state.subscription.pending())
+    view = state.selected
+    if view is None:
+        return []
+    if view.dirty:
+        await view.refresh(state.store)
+    return view.report(
+        allow_expunge=allow_expunge, qresync=state.qresync, condstore=state.condstore
+    )

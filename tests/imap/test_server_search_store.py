@@ -1,0 +1,186 @@
+"""Transcripts of SEARCH (with ESEARCH and MODSEQ), STORE, COPY, MOVE, EXPUNGE and CLOSE."""
+
+from __future__ import annotations
+
+from .harness import Harness
+from .messages import NESTED, simple
+
+
+async def _mailbox(imap: Harness) -> None:
+    await imap.deliver(simple("Analyse", "Glycémie normale.", "labo@hopital.example"))
+    await imap.deliver(NESTED, flags=("\\Flagged",))
+    await imap.deliver(simple("Rappel", "Rendez-vous mardi.", "secretariat@clinique.example"),
+                       flags=("\\Seen", "$Urgent"))  # fmt: skip
+
+
+async def test_search_keys(imap: Harness) -> None:
+    await _mailbox(imap)
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    searches = {
+        b"ALL": b"1 2 3",
+        b"FLAGGED": b"2",
+        b"UNSEEN NOT FLAGGED": b"1",
+        b"KEYWORD $urgent": b"3",
+        b"OR FLAGGED SEEN": b"2 3",
+        b"FROM labo": b"1",
+        b"FROM LABO@hopital": b"1",
+        b'HEADER Message-ID "<fwd@"': b"2",
+        b'HEADER Message-ID ""': b"2",
+        b"SUBJECT rappel": b"3",
+        b"SENTON 23-Nov-2026": b"1 3",
+        b"SENTBEFORE 24-Nov-2026": b"1 3",
+        b"SENTSINCE 24-Nov-2026": b"2",
+        b"SINCE 1-Jan-2020": b"1 2 3",
+        b"BEFORE 1-Jan-2020": b"",
+        b"LARGER 500": b"2",
+        b"SMALLER 500": b"1 3",
+        b"2:*": b"2 3",
+        b"UID 1,3": b"1 3",
+        b"BODY mardi": b"3",
+        b"TEXT secretariat": b"3",
+        b"NOT (OR FLAGGED SEEN)": b"1",
+        b"NEW": b"",
+        b"OLD": b"1 2 3",
+    }
+    for key, expected in searches.items():
+        lines = await wire.command(b"s SEARCH " + key)
+        assert lines == [b"* SEARCH" + (b" " + expected if expected else b"") + b"\r\n",
+                         b"s OK SEARCH completed\r\n"], key  # fmt: skip
+    await wire.close()
+
+
+async def test_search_decodes_non_ascii_text(imap: Harness) -> None:
+    await _mailbox(imap)
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    # RFC 3501 §6.4.4 example: a UTF-8 string sent as a literal with CHARSET.
+    wire.send(b"A284 SEARCH CHARSET UTF-8 TEXT {8}\r\n")
+    assert await wire.line() == b"+ Ready for literal\r\n"
+    wire.send("rédigé".encode() + b"\r\n")
+    assert await wire.until(b"A284") == [b"* SEARCH 2\r\n", b"A284 OK SEARCH completed\r\n"]
+    # Bodies are searched decoded (quoted-printable, charset), subjects too (RFC 2047).
+    assert await wire.command('a2 SEARCH CHARSET UTF-8 BODY "GLYCÉMIE"'.encode()) == [
+        b"* SEARCH 1\r\n",
+        b"a2 OK SEARCH completed\r\n",
+    ]
+    assert await wire.command('a3 SEARCH CHARSET UTF-8 SUBJECT "transféré"'.encode()) == [
+        b"* SEARCH 2\r\n",
+        b"a3 OK SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"a4 SEARCH CHARSET KOI8-R TEXT x") == [
+        b"a4 NO [BADCHARSET (US-ASCII UTF-8)] Unsupported charset\r\n"
+    ]
+    await wire.close()
+
+
+async def test_esearch_and_modseq(imap: Harness) -> None:
+    await _mailbox(imap)
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    # RFC 4731 §3.1.
+    assert await wire.command(b"A282 SEARCH RETURN (MIN COUNT) NOT FLAGGED") == [
+        b'* ESEARCH (TAG "A282") MIN 1 COUNT 2\r\n',
+        b"A282 OK SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"A283 UID SEARCH RETURN () ALL") == [
+        b'* ESEARCH (TAG "A283") UID ALL 1:3\r\n',
+        b"A283 OK UID SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"A284 SEARCH RETURN (MIN MAX) DRAFT") == [
+        b'* ESEARCH (TAG "A284")\r\n',
+        b"A284 OK SEARCH completed\r\n",
+    ]
+    # RFC 7162 §3.1.5: MODSEQ in the key adds the highest MODSEQ found.
+    assert await wire.command(b"a5 SEARCH MODSEQ 3") == [
+        b"* SEARCH 2 3 (MODSEQ 4)\r\n",
+        b"a5 OK SEARCH completed\r\n",
+    ]
+    await wire.close()
+
+
+async def test_store_forms(imap: Harness) -> None:
+    await _mailbox(imap)
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    # RFC 3501 §6.4.6.
+    assert await wire.command(b"A003 STORE 2:3 +FLAGS (\\Deleted)") == [
+        b"* 2 FETCH (FLAGS (\\Deleted \\Flagged))\r\n",
+        b"* 3 FETCH (FLAGS ($Urgent \\Deleted \\Seen))\r\n",
+        b"A003 OK STORE completed\r\n",
+    ]
+    assert await wire.command(b"A004 STORE 3 -FLAGS.SILENT \\Deleted $Urgent") == [
+        b"A004 OK STORE completed\r\n"
+    ]
+    assert await wire.command(b"A005 UID STORE 1 FLAGS (\\Answered $Forwarded)") == [
+        b"* 1 FETCH (UID 1 FLAGS ($Forwarded \\Answered))\r\n",
+        b"A005 OK UID STORE completed\r\n",
+    ]
+    assert await wire.command(b"A006 STORE 1 FLAGS (\\Recent)") == [
+        b"A006 BAD Expected a settable flag, found '\\\\Recent)'\r\n"
+    ]
+    await wire.close()
+
+
+async def test_store_unchangedsince(imap: Harness) -> None:
+    await _mailbox(imap)
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX (CONDSTORE)")
+    # RFC 7162 §3.1.3: the message changed since MODSEQ 3 is left alone and reported.
+    assert await wire.command(b"a2 STORE 1:3 (UNCHANGEDSINCE 3) +FLAGS (\\Answered)") == [
+        b"* 1 FETCH (FLAGS (\\Answered) MODSEQ (5))\r\n",
+        b"* 2 FETCH (FLAGS (\\Answered \\Flagged) MODSEQ (5))\r\n",
+        b"a2 OK [MODIFIED 3] STORE completed\r\n",
+    ]
+    assert await wire.command(b"a3 UID STORE 1 (UNCHANGEDSINCE 5) +FLAGS.SILENT ($Lu)") == [
+        b"* 1 FETCH (UID 1 MODSEQ (6))\r\n",
+        b"a3 OK UID STORE completed\r\n",
+    ]
+    await wire.close()
+
+
+async def test_copy_move_expunge(imap: Harness) -> None:
+    await _mailbox(imap)
+    trash, archive = await imap.uidvalidity("Trash"), await imap.uidvalidity("Archive")
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    # RFC 3501 §6.4.7 with COPYUID (RFC 4315 §3).
+    assert await wire.command(b"A003 COPY 2:3 Trash") == [
+        b"A003 OK [COPYUID %d 2:3 1:2] COPY completed\r\n" % trash
+    ]
+    assert await wire.command(b"A004 COPY 1 Nowhere") == [
+        b"A004 NO [TRYCREATE] No such mailbox\r\n"
+    ]
+    # RFC 6851 §4.3: COPYUID first, then the expunges, then the tagged OK.
+    assert await wire.command(b"A005 UID MOVE 1 Archive") == [
+        b"* OK [COPYUID %d 1 1] Moved\r\n" % archive,
+        b"* 1 EXPUNGE\r\n",
+        b"A005 OK UID MOVE completed\r\n",
+    ]
+    await wire.command(b"A006 STORE 1:2 +FLAGS.SILENT (\\Deleted)")
+    # RFC 4315 §2.1: only the \Deleted messages among the UIDs given.
+    assert await wire.command(b"A007 UID EXPUNGE 3") == [
+        b"* 2 EXPUNGE\r\n",
+        b"A007 OK UID EXPUNGE completed\r\n",
+    ]
+    assert await wire.command(b"A008 EXPUNGE") == [
+        b"* 1 EXPUNGE\r\n",
+        b"A008 OK EXPUNGE completed\r\n",
+    ]
+    status = await wire.command(b"A009 STATUS Trash (MESSAGES)")
+    assert status[0] == b"* STATUS Trash (MESSAGES 2)\r\n"
+    await wire.close()
+
+
+async def test_close_expunges_and_unselect_does_not(imap: Harness) -> None:
+    await _mailbox(imap)
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    await wire.command(b"a2 STORE 1 +FLAGS.SILENT (\\Deleted)")
+    assert await wire.command(b"a3 UNSELECT") == [b"a3 OK UNSELECT completed\r\n"]
+    assert (await wire.command(b"a4 SELECT INBOX"))[0] == b"* 3 EXISTS\r\n"
+    # RFC 3501 §6.4.2: CLOSE expunges without a word.
+    assert await wire.command(b"a5 CLOSE") == [b"a5 OK CLOSE completed\r\n"]
+    assert (await wire.command(b"a6 EXAMINE INBOX"))[0] == b"* 2 EXISTS\r\n"
+    assert await wire.command(b"a7 EXPUNGE") == [b"a7 NO [CANNOT] Mailbox is read-only\r\n"]
+    await wire.close()
