@@ -9,7 +9,8 @@ restart, or in another process, messages already there count as seen. That is th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Sequence
 
 
 class RecentTracker:
@@ -18,15 +19,15 @@ class RecentTracker:
     def __init__(self) -> None:
         self._claimed: dict[int, int] = {}
 
-    def claim(self, mailbox_id: int, uids: Iterable[int], *, take: bool) -> set[int]:
-        """The UIDs among ``uids`` that are recent for the caller; ``take`` makes them its own.
+    def claim(self, mailbox_id: int, uids: Sequence[int], *, take: bool) -> set[int]:
+        """The UIDs among ``uids`` (ascending) that are recent for the caller; ``take`` makes
+        them its own.
 
         A mailbox this process has not seen before has no recent message: its current UIDs
         become the baseline. EXAMINE looks without taking (RFC 3501 §6.3.2).
         """
-        found = list(uids)
-        claimed = self._claimed.setdefault(mailbox_id, max(found, default=0))
-        recent = {uid for uid in found if uid > claimed}
+        claimed = self._claimed.setdefault(mailbox_id, uids[-1] if uids else 0)
+        recent = set(uids[bisect.bisect_right(uids, claimed) :])
         if take and recent:
             self._claimed[mailbox_id] = max(recent)
         return recent

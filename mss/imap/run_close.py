@@ -34,7 +34,7 @@ async def _expunge_deleted(state: SessionState, only: SequenceSet | None) -> lis
         uid
         for uid in view.uids
         if uid not in view.expunged
-        and DELETED in view.entries[uid].flags
+        and DELETED in view.entry(uid).flags
         and (only is None or only.contains(uid, view.largest_uid))
     ]
     return await state.store.expunge(view.mailbox.id, chosen) if chosen else []

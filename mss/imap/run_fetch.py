@@ -8,21 +8,25 @@ unsealed with the session's keys only if an item needs the summary or the conten
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from mss.imap.codes import BAD, CAP_CONDSTORE, EXPUNGEISSUED, NO
 from mss.imap.commands_selected import Fetch
 from mss.imap.encode import fetch_response, untagged
 from mss.imap.errors import CommandError
 from mss.imap.fetch_render import FetchSource, needs_content, needs_summary, render
 from mss.imap.flags import SEEN
+from mss.imap.opening import open_batch
 from mss.imap.parse_fetch import FLAGS, MODSEQ, UID, FetchItem
 from mss.imap.sequence import SequenceSet
 from mss.imap.state import Done, SessionState
-from mss.mailcrypto import open_content, open_content_key, open_summary
-from mss.store.records import FlagMode, MessageRecord
+from mss.store.records import FlagMode
 
-# Messages read from the store per query, and per round when their contents are needed too
-# (bounding the bodies held in memory); contents are read this many at a time, concurrently.
-BATCH = 200
+# Messages read from the store per round (the store's own query chunk), and per round when
+# their contents are needed too (bounding the bodies held in memory); contents are read this many
+# at a time.
+BATCH = 500
 CONTENT_BATCH = 32
 CONTENT_GROUP = 8
 
@@ -44,7 +48,7 @@ def _items(state: SessionState, command: Fetch) -> list[FetchItem]:
 async def _mark_seen(state: SessionState, uids: list[int]) -> set[int]:
     """RFC 3501 §6.4.5: fetching a body sets \\Seen; the flags then go back with the data."""
     view = state.mailbox
-    unseen = [uid for uid in uids if SEEN not in view.entries[uid].flags]
+    unseen = [uid for uid in uids if SEEN not in view.entry(uid).flags]
     if not unseen:
         return set()
     updates, _ = await state.store.store_flags(
@@ -63,32 +67,24 @@ async def _sources(
     memory at once.
     """
     view = state.mailbox
-    records: dict[int, MessageRecord] = {}
-    if summary or content:
-        found = await state.store.get_messages(view.mailbox.id, batch)
-        records = {record.uid: record for record in found}
-    blobs: dict[int, bytes] = {}
+    if not (summary or content):
+        return [FetchSource(view.entry(uid), view.flags_of(uid)) for uid in batch]
+    records = await state.store.get_messages(view.mailbox.id, batch)
+    blobs: dict[int, bytes] | None = None
     if content:
-        present = [records[uid] for uid in batch if uid in records]
-        for start in range(0, len(present), CONTENT_GROUP):
-            group = present[start : start + CONTENT_GROUP]
+        blobs = {}
+        for start in range(0, len(records), CONTENT_GROUP):
+            group = records[start : start + CONTENT_GROUP]
             read = await state.store.get_contents([r.object_id for r in group])
             blobs.update((r.uid, read[r.object_id]) for r in group if r.object_id in read)
+    opened = await open_batch(records, state.account.keys, blobs)
     sources: list[FetchSource | None] = []
     for uid in batch:
-        entry, flags = view.entries[uid], view.flags_of(uid)
-        record = records.get(uid)
-        if not (summary or content):
-            sources.append(FetchSource(entry, flags))
-        elif record is None:
-            sources.append(None)
+        found = opened.get(uid)
+        if found is None:
+            sources.append(None)  # expunged between reading the index and the messages
         else:
-            key = open_content_key(record, state.account.keys)
-            if content and uid not in blobs:
-                sources.append(None)  # expunged between reading the index and the content
-                continue
-            data = open_content(record, key, blobs[uid]) if content else None
-            sources.append(FetchSource(entry, flags, open_summary(record, key), data))
+            sources.append(FetchSource(view.entry(uid), view.flags_of(uid), *found))
     return sources
 
 
@@ -98,7 +94,7 @@ async def fetch(state: SessionState, command: Fetch) -> Done:
     uids = view.resolve(command.sequence, uid=command.uid)
     items = _items(state, command)
     if command.changed_since is not None:
-        uids = [uid for uid in uids if view.entries[uid].modseq > command.changed_since]
+        uids = [uid for uid in uids if view.entry(uid).modseq > command.changed_since]
     if command.vanished and command.changed_since is not None:
         if not state.qresync:
             raise CommandError(BAD, None, "QRESYNC is not enabled")  # RFC 7162 §3.2.6
@@ -110,22 +106,48 @@ async def fetch(state: SessionState, command: Fetch) -> Done:
         flagged = await _mark_seen(state, uids)
     summary, content = needs_summary(items), needs_content(items)
     size = CONTENT_BATCH if content else BATCH
-    for start in range(0, len(uids), size):
-        batch = uids[start : start + size]
-        sources = await _sources(state, batch, summary=summary, content=content)
-        for uid, source in zip(batch, sources, strict=True):
-            if source is None:
-                missing.append(uid)  # expunged since the view was last refreshed
-                continue
-            pairs = [(item.response_name(), render(item, source)) for item in items]
-            if uid in flagged and not any(item.name == FLAGS for item in items):
-                pairs.append((b"FLAGS", render(FetchItem(FLAGS), source)))
-            state.channel.send(fetch_response(view.seq_of(uid), pairs))
-        await state.channel.flush()
+    batches = [uids[start : start + size] for start in range(0, len(uids), size)]
+    # Without contents the next batch is read and decrypted (on the opening threads) while this
+    # one is encoded and sent; with contents one batch at a time, bounding the bodies in memory.
+    ahead = _prepare(state, batches, 0, summary=summary, content=content)
+    try:
+        for index, batch in enumerate(batches):
+            sources = await ahead
+            if not content:
+                ahead = _prepare(state, batches, index + 1, summary=summary, content=content)
+            for uid, source in zip(batch, sources, strict=True):
+                if source is None:
+                    missing.append(uid)  # expunged since the view was last refreshed
+                    continue
+                pairs = [(item.response_name(), render(item, source)) for item in items]
+                if uid in flagged and not any(item.name == FLAGS for item in items):
+                    pairs.append((b"FLAGS", render(FetchItem(FLAGS), source)))
+                state.channel.send(fetch_response(view.seq_of(uid), pairs))
+            await state.channel.flush()
+            if content:
+                ahead = _prepare(state, batches, index + 1, summary=summary, content=content)
+    finally:
+        if not ahead.done():
+            ahead.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ahead
+        elif not ahead.cancelled():
+            ahead.exception()  # retrieved: an error already on its way out is the one reported
     if missing:
         # RFC 5530 §3 EXPUNGEISSUED, as RFC 2180 §4.1.2 suggests for vanished messages.
         raise CommandError(NO, EXPUNGEISSUED, "Some of the requested messages no longer exist")
     return Done(f"{command.verb} completed")
+
+
+def _prepare(
+    state: SessionState, batches: list[list[int]], index: int, *, summary: bool, content: bool
+) -> asyncio.Future[list[FetchSource | None]]:
+    """Start reading batch ``index`` (an empty result past the last one)."""
+    if index >= len(batches):
+        done: asyncio.Future[list[FetchSource | None]] = asyncio.get_running_loop().create_future()
+        done.set_result([])
+        return done
+    return asyncio.ensure_future(_sources(state, batches[index], summary=summary, content=content))
 
 
 async def _vanished(state: SessionState, requested: SequenceSet, since: int) -> None:

@@ -69,7 +69,7 @@ def _qresync_lines(
     if vanished:
         lines.append(untagged(b"VANISHED (EARLIER)", SequenceSet.from_numbers(vanished).to_bytes()))
     for uid in view.uids:
-        if view.entries[uid].modseq > params.modseq:
+        if view.entry(uid).modseq > params.modseq:
             lines.append(view.flags_response(uid, uid_item=True, condstore=True))
     return lines
 
@@ -86,16 +86,20 @@ async def select(state: SessionState, command: Select) -> Done:
     if command.condstore:
         state.enabled.add(CAP_CONDSTORE)  # RFC 7162 §3.1: a CONDSTORE enabling command
     record = await find(state, command.mailbox)
-    entries = await state.store.message_index(record.id)
-    view = SelectedMailbox(record, entries, readonly=command.readonly, recent=state.services.recent)
-    keywords = sorted({f for e in entries for f in e.flags} - set(system.SYSTEM_FLAGS))
+    # The record was just read: a snapshot as new as its HIGHESTMODSEQ is as new as the store.
+    cache = state.services.snapshots
+    snapshot = await cache.get(state.store, record, record.highestmodseq)
+    view = SelectedMailbox(
+        record, snapshot, readonly=command.readonly, recent=state.services.recent, cache=cache
+    )
+    keywords = sorted(view.keywords() - set(system.SYSTEM_FLAGS))
     uidnext = max(record.uidnext, view.largest_uid + 1)
     send = state.channel.send
     send(untagged(b"%d" % view.exists, b"EXISTS"))
     send(untagged(b"%d" % len(view.recent), b"RECENT"))
-    unseen = [seq for seq, uid in enumerate(view.uids, 1) if system.SEEN not in view.flags_of(uid)]
-    if unseen:
-        send(untagged_status(OK, "First unseen", Code(UNSEEN, b"%d" % unseen[0])))
+    unseen = view.first_unseen(system.SEEN)
+    if unseen is not None:
+        send(untagged_status(OK, "First unseen", Code(UNSEEN, b"%d" % unseen)))
     send(untagged_status(OK, "UIDs valid", Code(UIDVALIDITY, b"%d" % record.uidvalidity)))
     send(untagged_status(OK, "Predicted next UID", Code(UIDNEXT, b"%d" % uidnext)))
     send(untagged(b"FLAGS", flag_list([*system.SYSTEM_FLAGS, *keywords])))

@@ -53,7 +53,7 @@ async def _matching(state: SessionState, key: SearchKey) -> list[int]:
         if wanted.body:
             blobs = await state.store.get_contents([r.object_id for r in records.values()])
         for uid in batch:
-            entry = view.entries[uid]
+            entry = view.entry(uid)
             header: bytes = b""
             texts: tuple[str, ...] = ()
             record = records.get(uid)
@@ -81,7 +81,7 @@ async def search(state: SessionState, command: Search) -> Done:
         state.enabled.add(CAP_CONDSTORE)
     uids = await _matching(state, command.key)
     numbers = uids if command.uid else [view.seq_of(uid) for uid in uids]
-    highest = max((view.entries[uid].modseq for uid in uids), default=0)
+    highest = max((view.entry(uid).modseq for uid in uids), default=0)
     if command.results is None:
         line = b"SEARCH" + b"".join(b" %d" % n for n in numbers)
         if with_modseq and numbers:

@@ -41,7 +41,7 @@ async def store(state: SessionState, command: Store) -> Done:
             line = view.flags_response(uid, uid_item=command.uid, condstore=state.condstore)
             state.channel.send(line)
         elif state.condstore and uid in changed:
-            entry = view.entries[uid]
+            entry = view.entry(uid)
             uid_item = b"UID %d " % uid if command.uid else b""
             modseq = b"MODSEQ (%d)" % entry.modseq
             state.channel.send(b"* %d FETCH (" % view.seq_of(uid) + uid_item + modseq + b")\r\n")

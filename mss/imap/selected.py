@@ -5,15 +5,20 @@ only through ``sync``, which the session calls where RFC 3501 lets a server repo
 EXISTS and flag changes at the end of any command (§5.2), EXPUNGE only when no FETCH, STORE or
 SEARCH is under way (§7.4.1). Until an expunge is reported its message keeps its number here,
 so sequence numbers never shift behind the client's back. The change feed only marks the view
-dirty; ``sync`` then re-reads the mailbox index, so a missed or merged notification can never
-leave the view wrong.
+dirty (with the MODSEQ it announced); ``refresh`` then takes a snapshot of the index at least that
+new, so a missed or merged notification can never leave the view wrong.
+
+The rows themselves live in the mailbox's shared ``IndexSnapshot``; a view copies only what is
+its own: its numbering while it still holds expunges it has not reported (otherwise it shares the
+snapshot's UID column), the rows of those expunged messages, flag changes it made itself and has
+not yet seen in a snapshot, and its \\Recent set.
 """
 
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Iterable
-from typing import Protocol
 
 from mss.imap.codes import BAD
 from mss.imap.encode import flag_list, untagged
@@ -21,14 +26,8 @@ from mss.imap.errors import CommandError
 from mss.imap.flags import RECENT
 from mss.imap.recent import RecentTracker
 from mss.imap.sequence import SequenceSet
+from mss.imap.snapshot import FRESH, IndexSnapshot, IndexSource, SnapshotCache
 from mss.store.records import FlagUpdate, Mailbox, MessageIndexEntry
-
-
-class IndexSource(Protocol):
-    """The one thing a view asks of the store."""
-
-    async def message_index(self, mailbox_id: int) -> list[MessageIndexEntry]:
-        """Every message of the mailbox, in UID order."""
 
 
 class SelectedMailbox:
@@ -37,20 +36,27 @@ class SelectedMailbox:
     def __init__(
         self,
         mailbox: Mailbox,
-        entries: list[MessageIndexEntry],
+        snapshot: IndexSnapshot,
         *,
         readonly: bool,
         recent: RecentTracker,
+        cache: SnapshotCache,
     ) -> None:
         self.mailbox = mailbox
         self.readonly = readonly
-        self.uids = [entry.uid for entry in entries]
-        self.entries = {entry.uid: entry for entry in entries}
+        self._snapshot = snapshot
+        self._cache = cache
+        # The snapshot's own column while this view numbers as it does; a copy otherwise.
+        self.uids: array[int] = snapshot.uids
+        # Rows that differ from the snapshot: expunged ones not reported yet, own flag changes.
+        self._own: dict[int, MessageIndexEntry] = {}
         self._tracker = recent
         self.recent = recent.claim(mailbox.id, self.uids, take=not readonly)
         self.expunged: set[int] = set()
         self.changed: set[int] = set()
         self.dirty = False
+        # The MODSEQ the next refresh must at least see (FRESH: whatever is committed by then).
+        self.wanted = 0
         self._reported_exists = len(self.uids)
         self._reported_recent = len(self.recent)
 
@@ -68,10 +74,36 @@ class SelectedMailbox:
         """The sequence number of a UID in this view (UIDs ascend with sequence numbers)."""
         return bisect.bisect_left(self.uids, uid) + 1
 
+    def entry(self, uid: int) -> MessageIndexEntry:
+        """The row of a message in this view; KeyError for a UID it does not hold."""
+        own = self._own.get(uid)
+        if own is not None:
+            return own
+        at = self._snapshot.position(uid)
+        if at is None:
+            raise KeyError(uid)
+        return self._snapshot.entry_at(at)
+
     def flags_of(self, uid: int) -> frozenset[str]:
         """The flags to report, \\Recent included for this session's recent messages."""
-        flags = self.entries[uid].flags
+        flags = self.entry(uid).flags
         return flags | {RECENT} if uid in self.recent else flags
+
+    def first_unseen(self, seen: str) -> int | None:
+        """The sequence number of the first message without ``seen`` (SELECT's UNSEEN)."""
+        if self.uids is self._snapshot.uids and not self._own:
+            for seq, flags in enumerate(self._snapshot.flags, 1):
+                if seen not in flags:
+                    return seq
+            return None
+        for seq, uid in enumerate(self.uids, 1):
+            if seen not in self.entry(uid).flags:
+                return seq
+        return None
+
+    def keywords(self) -> frozenset[str]:
+        """Every flag set on some message of the mailbox (SELECT's FLAGS response)."""
+        return self._snapshot.all_flags().union(*(entry.flags for entry in self._own.values()))
 
     def resolve(self, numbers: SequenceSet, *, uid: bool) -> list[int]:
         """The UIDs a sequence set names, ascending, each once.
@@ -95,31 +127,67 @@ class SelectedMailbox:
     def apply(self, updates: Iterable[FlagUpdate]) -> None:
         """Record flag changes this session made itself (it reports them in its own reply)."""
         for update in updates:
-            entry = self.entries.get(update.uid)
-            if entry is not None:
-                self.entries[update.uid] = MessageIndexEntry(
-                    entry.uid, update.modseq, update.flags, entry.internal_date, entry.size
-                )
-                self.changed.discard(update.uid)
+            try:
+                entry = self.entry(update.uid)
+            except KeyError:
+                continue
+            self._own[update.uid] = MessageIndexEntry(
+                entry.uid, update.modseq, update.flags, entry.internal_date, entry.size
+            )
+            self.changed.discard(update.uid)
+            # The next snapshot must hold this change, or the view would step back in time.
+            self.wanted = max(self.wanted, update.modseq)
 
     def forget(self, uids: Iterable[int]) -> None:
         """Messages this session expunged; reported at the end of its command."""
-        self.expunged.update(uid for uid in uids if uid in self.entries)
+        self.expunged.update(uid for uid in uids if self._holds(uid))
+
+    def note(self, modseq: int) -> None:
+        """A change of this mailbox was announced; ``modseq`` 0 when it carried none."""
+        self.dirty = True
+        self.wanted = max(self.wanted, modseq or FRESH)
+
+    @staticmethod
+    def _position(snapshot: IndexSnapshot, uid: int) -> int:
+        """Where a row of this view is in the snapshot it came from (it must be there)."""
+        at = snapshot.position(uid)
+        if at is None:
+            raise KeyError(uid)
+        return at
+
+    def _holds(self, uid: int) -> bool:
+        at = bisect.bisect_left(self.uids, uid)
+        return at < len(self.uids) and self.uids[at] == uid
 
     async def refresh(self, store: IndexSource) -> None:
-        """Re-read the index and note what changed, without reporting anything yet."""
+        """Take a newer snapshot and note what changed, without reporting anything yet."""
         self.dirty = False
-        fresh = await store.message_index(self.mailbox.id)
-        seen = {entry.uid for entry in fresh}
-        self.expunged.update(uid for uid in self.uids if uid not in seen)
-        known = self.largest_uid
-        added = [entry.uid for entry in fresh if entry.uid > known]
-        for entry in fresh:
-            old = self.entries.get(entry.uid)
-            if old is not None and (old.modseq != entry.modseq or old.flags != entry.flags):
-                self.changed.add(entry.uid)
-            self.entries[entry.uid] = entry
-        self.uids.extend(added)
+        wanted, self.wanted = self.wanted, 0
+        fresh = await self._cache.get(store, self.mailbox, wanted)
+        if fresh is self._snapshot:
+            return
+        old, mine = self._snapshot, self.uids
+        known = len(mine)
+        kept = len(fresh.uids) >= known and fresh.uids[:known] == mine
+        aligned = mine is old.uids
+        if not (kept and aligned and not self._own and fresh.modseqs[:known] == old.modseqs):
+            # Something other than new arrivals: compare row by row (rare, and C-speed above).
+            for at, uid in enumerate(mine):
+                previous = self._own.pop(uid, None)
+                if previous is None:
+                    previous = old.entry_at(at if aligned else self._position(old, uid))
+                position = at if kept else fresh.position(uid)
+                if position is None:
+                    self.expunged.add(uid)
+                    self._own[uid] = previous  # numbered, with its row, until reported
+                elif (previous.modseq, previous.flags) != (
+                    fresh.modseqs[position],
+                    fresh.flags[position],
+                ):
+                    self.changed.add(uid)
+        self._snapshot = fresh
+        added = fresh.uids[bisect.bisect_right(fresh.uids, self.largest_uid) :]
+        self.uids = fresh.uids if kept else mine + added
         self.recent |= self._tracker.claim(self.mailbox.id, added, take=not self.readonly)
 
     def report(self, *, allow_expunge: bool, qresync: bool, condstore: bool) -> list[bytes]:
@@ -150,9 +218,11 @@ class SelectedMailbox:
             numbers = sorted((self.seq_of(uid) for uid in gone), reverse=True)
             lines = [untagged(b"%d" % seq, b"EXPUNGE") for seq in numbers]
         removed = set(gone)
-        self.uids = [uid for uid in self.uids if uid not in removed]
+        remaining = array("q", [uid for uid in self.uids if uid not in removed])
+        # Back in step with the snapshot (the usual case): share its column again.
+        self.uids = self._snapshot.uids if remaining == self._snapshot.uids else remaining
         for uid in gone:
-            del self.entries[uid]
+            self._own.pop(uid, None)
         self.recent -= removed
         self.changed -= removed
         self.expunged.clear()
@@ -166,7 +236,7 @@ class SelectedMailbox:
         RFC 7162 §3.2.4: with QRESYNC unsolicited FETCH carries the UID; RFC 7162 §3.1.4:
         with CONDSTORE every FETCH with FLAGS also carries MODSEQ.
         """
-        entry = self.entries[uid]
+        entry = self.entry(uid)
         items = b"UID %d " % uid if uid_item else b""
         items += b"FLAGS " + flag_list(sorted(self.flags_of(uid)))
         if condstore:

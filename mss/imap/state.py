@@ -19,6 +19,7 @@ from mss.imap.command import ParseOptions
 from mss.imap.recent import RecentTracker
 from mss.imap.selected import SelectedMailbox
 from mss.imap.settings import ImapSettings
+from mss.imap.snapshot import SnapshotCache
 from mss.ratelimit import AuthThrottle
 from mss.store.changes import ChangeFeed, Subscription
 from mss.store.interfaces import Store
@@ -44,6 +45,7 @@ class ImapServices:
     tls: ssl.SSLContext | None
     throttle: AuthThrottle
     recent: RecentTracker = field(default_factory=RecentTracker)
+    snapshots: SnapshotCache = field(default_factory=SnapshotCache)
 
 
 @dataclass(frozen=True, slots=True)

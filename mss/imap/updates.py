@@ -1,9 +1,10 @@
 """Turning the change feed into untagged responses, at the moments the session allows.
 
-Implementation notes. The feed only marks the selected view dirty; the view is refreshed from
-the store when the session is about to report (``SelectedMailbox.refresh``). Changes are
-published after their transaction commits (``mss.store.changes``), so a refresh that follows a
-notification always sees what it was told about.
+Implementation notes. The feed only marks the selected view dirty, with the MODSEQ each change
+announced; the view is refreshed when the session is about to report
+(``SelectedMailbox.refresh``), from a shared snapshot at least that new. Changes are published
+after their transaction commits (``mss.store.changes``), so a refresh that follows a notification
+always sees what it was told about.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ def note(state: SessionState, changes: list[Change]) -> None:
         return
     if subscription.overflowed:
         subscription.overflowed = False
-        view.dirty = True
-    if any(change.mailbox_id == view.mailbox.id for change in changes):
-        view.dirty = True
+        view.note(0)  # changes were lost: only a fresh read is sure to hold them
+    for change in changes:
+        if change.mailbox_id == view.mailbox.id:
+            view.note(change.modseq)
 
 
 async def updates(state: SessionState, *, allow_expunge: bool) -> list[bytes]:

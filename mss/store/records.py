@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 
 
@@ -159,5 +160,8 @@ def encode_flags(flags: frozenset[str]) -> str:
     return " ".join(sorted(flags))
 
 
+@functools.lru_cache(maxsize=4096)
 def decode_flags(text: str) -> frozenset[str]:
+    """Interned: a mailbox has few distinct flag sets, so its rows share a handful of objects
+    (bounded, since keywords are chosen by clients)."""
     return frozenset(text.split()) if text else frozenset()

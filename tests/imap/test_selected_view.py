@@ -11,6 +11,7 @@ from mss.imap.grammar import Buffer
 from mss.imap.recent import RecentTracker
 from mss.imap.selected import SelectedMailbox
 from mss.imap.sequence import SequenceSet, sequence_set
+from mss.imap.snapshot import IndexSnapshot, SnapshotCache
 from mss.store.records import Mailbox, MessageIndexEntry
 
 
@@ -18,20 +19,36 @@ def entry(uid: int, modseq: int = 1, flags: frozenset[str] = frozenset()) -> Mes
     return MessageIndexEntry(uid, modseq, flags, 0, 100)
 
 
-class Index:
-    """A stand-in for the store's message index."""
+def mailbox(uidnext: int, highestmodseq: int = 1) -> Mailbox:
+    return Mailbox(1, 1, "INBOX", None, 7, uidnext, highestmodseq, True)
 
-    def __init__(self, entries: Sequence[MessageIndexEntry]) -> None:
+
+class Index:
+    """A stand-in for the store's message index and mailbox row."""
+
+    def __init__(self, entries: Sequence[MessageIndexEntry], highestmodseq: int = 1) -> None:
         self.entries = list(entries)
+        self.highestmodseq = highestmodseq
+
+    async def get_mailbox_by_id(self, mailbox_id: int) -> Mailbox | None:
+        return mailbox(max((e.uid for e in self.entries), default=0) + 1, self.highestmodseq)
 
     async def message_index(self, mailbox_id: int) -> list[MessageIndexEntry]:
         return list(self.entries)
 
 
-def view(uids: Sequence[int], tracker: RecentTracker | None = None) -> SelectedMailbox:
-    mailbox = Mailbox(1, 1, "INBOX", None, 7, max(uids, default=0) + 1, 1, True)
+def view(
+    uids: Sequence[int],
+    tracker: RecentTracker | None = None,
+    cache: SnapshotCache | None = None,
+) -> SelectedMailbox:
+    snapshot = IndexSnapshot(1, [entry(uid) for uid in uids])
     return SelectedMailbox(
-        mailbox, [entry(uid) for uid in uids], readonly=False, recent=tracker or RecentTracker()
+        mailbox(max(uids, default=0) + 1),
+        snapshot,
+        readonly=False,
+        recent=tracker or RecentTracker(),
+        cache=cache or SnapshotCache(),
     )
 
 
@@ -52,8 +69,8 @@ def test_resolve_sequence_numbers_and_uids() -> None:
 
 async def test_expunges_wait_for_an_allowed_moment_and_go_highest_first() -> None:
     selected = view([1, 2, 3, 4])
-    index = Index([entry(1), entry(3, modseq=5, flags=frozenset({"\\Seen"})), entry(5)])
-    selected.dirty = True
+    index = Index([entry(1), entry(3, modseq=5, flags=frozenset({"\\Seen"})), entry(5)], 5)
+    selected.note(5)
     await selected.refresh(index)
     # During FETCH, STORE or SEARCH: the new message and the flag change, no expunge.
     assert selected.report(allow_expunge=False, qresync=False, condstore=False) == [
@@ -67,7 +84,7 @@ async def test_expunges_wait_for_an_allowed_moment_and_go_highest_first() -> Non
         b"* 4 EXPUNGE\r\n",
         b"* 2 EXPUNGE\r\n",
     ]
-    assert selected.uids == [1, 3, 5] and selected.seq_of(5) == 3
+    assert list(selected.uids) == [1, 3, 5] and selected.seq_of(5) == 3
 
 
 async def test_vanished_replaces_expunge_under_qresync() -> None:
