@@ -7,6 +7,7 @@ commits before the next, and the caller acknowledges only after all of them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -14,7 +15,15 @@ from typing import Protocol
 from mss.accounts import UnlockedAccount
 from mss.delivery import DeliveryStore, deliver
 from mss.mime import parse_message
-from mss.policy import LocalRoute, Policy, PolicyError, Refusal, RemoteRoute, Route
+from mss.policy import (
+    LocalRoute,
+    Policy,
+    PolicyError,
+    Refusal,
+    RemoteRoute,
+    Route,
+    SenderKind,
+)
 from mss.store.records import Account, SpecialUse
 
 
@@ -95,25 +104,36 @@ class SubmissionService:
             checked = [await self.check_recipient(account, r.address) for r in envelope.recipients]
         routes = list(zip(envelope.recipients, checked, strict=True))
         kind = self._policy.kind_of_account(account)
-        result = SubmitResult()
-        for _, route in routes:
-            if isinstance(route, LocalRoute):
-                await deliver(self._store, route.account, "INBOX", trace + raw)
-                await self._policy.record_delivery(account.address, kind, route.account)
-                result.delivered.append(route.address)
+        local = [route for _, route in routes if isinstance(route, LocalRoute)]
         remote = [r for r, route in routes if isinstance(route, RemoteRoute)]
+        # Every copy is committed before this returns; started together, they share commits.
+        await asyncio.gather(
+            *(self._deliver_local(account.address, kind, route, trace + raw) for route in local),
+            self._queue_remote(envelope, remote, trace + raw, account.id),
+            self._file_sent_copy(account, raw),
+        )
+        return SubmitResult(
+            delivered=[route.address for route in local], queued=[r.address for r in remote]
+        )
+
+    async def _deliver_local(
+        self, sender: str, kind: SenderKind, route: LocalRoute, raw: bytes
+    ) -> None:
+        await deliver(self._store, route.account, "INBOX", raw)
+        await self._policy.record_delivery(sender, kind, route.account)
+
+    async def _queue_remote(
+        self, envelope: Envelope, remote: list[Recipient], raw: bytes, account_id: int
+    ) -> None:
         if remote:
             await self._outbox.enqueue(
                 envelope.mail_from,
                 remote,
-                trace + raw,
+                raw,
                 envid=envelope.env_id,
                 ret=envelope.ret,
-                account_id=account.id,
+                account_id=account_id,
             )
-            result.queued.extend(r.address for r in remote)
-        await self._file_sent_copy(account, raw)
-        return result
 
     def _check_from_header(self, account: Account, raw: bytes) -> None:
         """RFC 5322 §3.6.2: every From address must be the account's own."""
