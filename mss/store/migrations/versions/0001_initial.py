@@ -154,6 +154,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_id", "tag", name=op.f("pk_correspondents")),
     )
 
+
 def downgrade() -> None:
     op.drop_table("correspondents")
     with op.batch_alter_table("messages", schema=None) as batch_op:
