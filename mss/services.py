@@ -16,6 +16,7 @@ from mss.runtime import Runtime
 from mss.smtp.mx import MxHandler
 from mss.smtp.service import SmtpService
 from mss.smtp.submission_handler import SubmissionHandler
+from webmail.service import WebService
 
 
 class Service(Protocol):
@@ -68,6 +69,8 @@ def build_services(runtime: Runtime) -> list[Service]:
         )
     if enabled.imap:
         services.append(ImapService(runtime, throttle=throttle))
+    if enabled.web:
+        services.append(WebService(runtime))
     if enabled.queue:
         services.append(QueueWorker(settings, runtime.queue, runtime.trust, runtime.store))
     return services

@@ -134,3 +134,4 @@ correspondents = Table(
 )
 
 import mss.store.queue_schema  # noqa: E402, F401  (adds the queue tables to this metadata)
+from mss.store import vault_schema, webmail_schema  # noqa: E402, F401  (webmail and vault tables)

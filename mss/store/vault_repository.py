@@ -1,0 +1,51 @@
+"""The document vault's side of the store: reads on the reader engine, writes as jobs of the
+store's group :class:`~mss.store.writer.Committer` (so they are durable when a method returns,
+and share SQLite's one writer with mail delivery)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from mss.store import vault_sql
+from mss.store.database import Database
+from mss.store.errors import NotFound
+from mss.store.vault_records import DocumentRecord, NewDocument
+from mss.store.writer import Committer, WriteResult
+
+
+class SqlVaultStore:
+    def __init__(self, database: Database, committer: Committer) -> None:
+        self._database = database
+        self._committer = committer
+
+    async def add_document(self, account_id: int, document: NewDocument) -> DocumentRecord:
+        async def job(conn: AsyncConnection) -> WriteResult[DocumentRecord]:
+            return WriteResult(await vault_sql.insert_document(conn, account_id, document))
+
+        return await self._committer.run(job)
+
+    async def list_documents(self, account_id: int) -> list[DocumentRecord]:
+        async with self._database.reader.connect() as conn:
+            return await vault_sql.select_documents(conn, account_id)
+
+    async def get_document(self, account_id: int, document_id: int) -> DocumentRecord:
+        """The owner's document; :class:`NotFound` for anyone else's, as for a missing one."""
+        async with self._database.reader.connect() as conn:
+            found = await vault_sql.select_document(conn, account_id, document_id)
+        if found is None:
+            raise NotFound("no such document")
+        return found
+
+    async def get_content(self, account_id: int, document_id: int) -> bytes:
+        async with self._database.reader.connect() as conn:
+            content = await vault_sql.select_content(conn, account_id, document_id)
+        if content is None:
+            raise NotFound("no such document")
+        return content
+
+    async def delete_document(self, account_id: int, document_id: int) -> None:
+        async def job(conn: AsyncConnection) -> WriteResult[bool]:
+            return WriteResult(await vault_sql.delete_document(conn, account_id, document_id))
+
+        if not await self._committer.run(job):
+            raise NotFound("no such document")

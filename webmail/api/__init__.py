@@ -1,0 +1,1 @@
+"""The JSON API under /api: every change the webmail makes goes through it."""

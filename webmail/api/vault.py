@@ -1,0 +1,104 @@
+"""The document vault: upload, list, download, delete.
+
+An upload is the file itself as the request body (its name and title in the query), read into
+memory up to the size limit and encrypted before it is stored: no plaintext copy is ever spooled
+to a temporary file, as a multipart form parser would do for large files.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from starlette.responses import Response
+
+from webmail.api.deps import Session, State, require_csrf
+from webmail.api.mail import attachment_response
+from webmail.api.models import DocumentOut, Done
+from webmail.mail.compose import guess_content_type
+from webmail.pages.render import translator
+from webmail.vault.crypto import DocumentMeta, DocumentSource
+from webmail.vault.service import DOCUMENT_TYPES, guess_type
+
+router = APIRouter(prefix="/api/vault", tags=["vault"], dependencies=[Depends(require_csrf)])
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, translator(request)("error.too_large"))
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > limit:
+            raise HTTPException(413, translator(request)("error.too_large"))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def clean_name(filename: str) -> str:
+    """A file name without directories or control characters."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch >= " " and ch != "\x7f").strip()
+    return name[:200] or "document"
+
+
+@router.get("/documents", response_model=list[DocumentOut])
+async def documents(state: State, session: Session) -> list[DocumentOut]:
+    return [DocumentOut.of(d) for d in await state.vault.list(session.unlocked)]
+
+
+@router.post(
+    "/documents",
+    response_model=DocumentOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+    responses={413: {}},
+)
+async def upload(
+    request: Request,
+    state: State,
+    session: Session,
+    filename: Annotated[str, Query(min_length=1, max_length=255)],
+    title: Annotated[str, Query(max_length=200)] = "",
+    doc_type: Annotated[str | None, Query(alias="type")] = None,
+) -> DocumentOut:
+    content = await read_body(request, state.settings.max_upload_bytes)
+    name = clean_name(filename)
+    kind = doc_type if doc_type in DOCUMENT_TYPES else guess_type(name)
+    declared = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = declared if declared and declared != "application/octet-stream" else ""
+    meta = DocumentMeta(
+        title=title.strip() or name.rsplit(".", 1)[0] or name,
+        doc_type=kind,
+        filename=name,
+        content_type=media or guess_content_type(name),
+        document_date=int(time.time()),
+        source=DocumentSource(kind="upload"),
+    )
+    return DocumentOut.of(await state.vault.add(session.unlocked, meta, content))
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut)
+async def document(state: State, session: Session, document_id: int) -> DocumentOut:
+    return DocumentOut.of(await state.vault.get(session.unlocked, document_id))
+
+
+@router.get("/documents/{document_id}/content", response_class=Response)
+async def content(state: State, session: Session, document_id: int) -> Response:
+    found, data = await state.vault.content(session.unlocked, document_id)
+    return attachment_response(data, found.meta.filename)
+
+
+@router.delete("/documents/{document_id}", response_model=Done)
+async def delete(state: State, session: Session, document_id: int) -> Done:
+    await state.vault.delete(session.unlocked, document_id)
+    return Done()

@@ -1,0 +1,192 @@
+"""Reading one patient's mail: folders with counts, pages of a folder, search, one message.
+
+Every method takes the signed-in account and looks mailboxes up under it: a mailbox id of
+another account is "not found", exactly like one that does not exist, and a UID is only ever
+looked up inside a mailbox that passed that check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from crypto import AccountKeys
+from crypto.session import SessionToken
+from mss.accounts import UnlockedAccount
+from mss.mailcrypto import MessageSummary, open_content, open_content_key, open_summary
+from mss.mime import iter_text
+from mss.store.errors import NotFound
+from mss.store.mailpage_sql import SortKey
+from mss.store.records import Account, Mailbox, MessageRecord
+from mss.store.repository import SqlStore
+from mss.store.webmail_repository import SqlWebmailStore
+from webmail.mail.rowcache import RowCache
+from webmail.mail.summaries import (
+    ListItem,
+    list_item,
+    matches,
+    open_record_summary,
+    row_text,
+    searchable,
+)
+
+ROLE_ORDER = ("inbox", "drafts", "sent", "archive", "junk", "trash")
+_ROLES = {
+    "\\Drafts": "drafts",
+    "\\Sent": "sent",
+    "\\Trash": "trash",
+    "\\Junk": "junk",
+    "\\Archive": "archive",
+}
+SEARCH_CHUNK = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    id: int
+    name: str
+    role: str
+    total: int
+    unseen: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    items: list[ListItem]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    items: list[ListItem]
+    scanned: int
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedMessage:
+    record: MessageRecord
+    summary: MessageSummary
+    raw: bytes
+
+
+def role_of(mailbox: Mailbox) -> str:
+    if mailbox.name == "INBOX":
+        return "inbox"
+    return _ROLES.get(mailbox.special_use or "", "folder")
+
+
+class MailReader:
+    def __init__(self, store: SqlStore, web: SqlWebmailStore, rows: RowCache) -> None:
+        self._store = store
+        self._web = web
+        self._rows = rows
+
+    def _row(self, record: MessageRecord, keys: AccountKeys, token: SessionToken) -> ListItem:
+        """The list row of ``record``, from the session's row cache when it was seen before."""
+        text = self._rows.get(token, record.object_id)
+        if text is None:
+            text = row_text(open_record_summary(record, keys))
+            self._rows.put(token, record.object_id, text)
+        return list_item(record, text)
+
+    async def folders(self, account: Account) -> list[Folder]:
+        found = []
+        for mailbox in await self._store.list_mailboxes(account.id):
+            total, unseen = await self._store.mailbox_counts(mailbox.id)
+            found.append(Folder(mailbox.id, mailbox.name, role_of(mailbox), total, unseen))
+        rank = {role: index for index, role in enumerate(ROLE_ORDER)}
+        return sorted(found, key=lambda f: (rank.get(f.role, len(rank)), f.name.casefold()))
+
+    async def mailbox(self, account: Account, mailbox_id: int) -> Mailbox:
+        mailbox = await self._store.get_mailbox_by_id(mailbox_id)
+        if mailbox is None or mailbox.account_id != account.id:
+            raise NotFound("no such folder")
+        return mailbox
+
+    async def special(self, account: Account, role: str) -> Mailbox:
+        if role == "inbox":
+            found = await self._store.get_mailbox(account.id, "INBOX")
+        else:
+            use = next((use for use, name in _ROLES.items() if name == role), "")
+            found = await self._store.find_special_use(account.id, use)
+        if found is None:
+            raise NotFound(f"no {role} folder")
+        return found
+
+    async def page(
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        mailbox: Mailbox,
+        page: int,
+        per_page: int,
+        sort: SortKey = SortKey.DATE,
+        descending: bool = True,
+        unseen_only: bool = False,
+    ) -> ListPage:
+        page = max(page, 1)
+        result = await self._web.message_page(
+            mailbox.id, (page - 1) * per_page, per_page, sort, descending, unseen_only
+        )
+        items = [self._row(record, owner.keys, token) for record in result.records]
+        pages = max((result.total + per_page - 1) // per_page, 1)
+        return ListPage(items, result.total, page, pages, per_page)
+
+    async def search(
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        mailbox: Mailbox,
+        query: str,
+        limit: int,
+        scan_limit: int,
+    ) -> SearchResult:
+        """Newest first, every word in the headers or the text; the server can only search
+        what it decrypts, so at most ``scan_limit`` messages are read."""
+        words = [word.casefold() for word in query.split()]
+        uids = await self._web.newest_uids(mailbox.id, scan_limit + 1)
+        complete = len(uids) <= scan_limit
+        uids = uids[:scan_limit]
+        found: list[ListItem] = []
+        scanned = 0
+        for start in range(0, len(uids), SEARCH_CHUNK):
+            chunk = uids[start : start + SEARCH_CHUNK]
+            records = await self._store.get_messages(mailbox.id, chunk)
+            records.sort(key=lambda r: -r.uid)
+            bodies = await self._web.contents([r.object_id for r in records])
+            for record in records:
+                scanned += 1
+                item = self._row(record, owner.keys, token)
+                if _found(item, record, owner.keys, bodies.get(record.object_id), words):
+                    found.append(item)
+                    if len(found) >= limit:
+                        return SearchResult(found, scanned, False)
+            await asyncio.sleep(0)
+        return SearchResult(found, scanned, complete)
+
+    async def open(self, owner: UnlockedAccount, mailbox: Mailbox, uid: int) -> OpenedMessage:
+        records = await self._store.get_messages(mailbox.id, [uid])
+        if not records:
+            raise NotFound("no such message")
+        record = records[0]
+        key = open_content_key(record, owner.keys)
+        raw = open_content(record, key, await self._store.get_content(record.object_id))
+        return OpenedMessage(record, open_summary(record, key), raw)
+
+
+def _found(
+    item: ListItem, record: MessageRecord, keys: AccountKeys, blob: bytes | None, words: list[str]
+) -> bool:
+    """Every word in the headers or the text parts; the body is decrypted only if needed."""
+    headers = searchable(item)
+    if matches(headers, words) or blob is None:
+        return matches(headers, words)
+    key = open_content_key(record, keys)
+    summary = open_summary(record, key)
+    raw = open_content(record, key, blob)
+    text = "\n".join(iter_text(raw, summary.structure)).casefold()
+    return matches(headers + "\n" + text, words)

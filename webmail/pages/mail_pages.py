@@ -1,0 +1,181 @@
+"""Mail pages: a folder's list, one message, its sandboxed body frame, the reply form.
+
+All of them are GETs that change nothing (opening a message does not even mark it read: the
+page's script asks the API to, with its CSRF token). Ids are resolved under the signed-in
+account exactly as in the API, so a foreign id is the same 404 page as a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from mss.store.mailpage_sql import SortKey
+from webmail.api.deps import PageSession, State
+from webmail.api.mail import list_messages
+from webmail.i18n import language_of
+from webmail.mail.compose import read_draft, reply
+from webmail.mail.reader import role_of
+from webmail.mail.sanitize import FRAME_SANDBOX, frame_document, frame_policy
+from webmail.mail.view import MessageView, build_view, html_body
+from webmail.pages.render import render, translator
+from webmail.security import cookies
+from webmail.security.sessions import WebSession
+from webmail.state import WebState
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _common(state: WebState, session: WebSession) -> dict[str, Any]:
+    return {
+        "session": session,
+        "csrf": session.csrf_token,
+        "folders": await state.reader.folders(session.account),
+    }
+
+
+def attribution(request: Request, view: MessageView) -> str:
+    t = translator(request)
+    who = view.sender.label if view.sender else t("mail.no_sender")
+    return t("compose.attribution", when=t.date(view.date), who=who)
+
+
+@router.get("/mail")
+async def inbox(state: State, session: PageSession) -> Response:
+    found = await state.reader.special(session.account, "inbox")
+    return RedirectResponse(f"/mail/{found.id}", status_code=303)
+
+
+class ListQuery:
+    def __init__(
+        self,
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+        sort: SortKey = SortKey.DATE,
+        order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
+        unseen: bool = False,
+        q: Annotated[str, Query(max_length=200)] = "",
+    ) -> None:
+        self.page, self.sort, self.order, self.unseen, self.q = page, sort, order, unseen, q
+
+
+Listing = Annotated[ListQuery, Depends()]
+
+
+async def _listing(
+    state: WebState, session: WebSession, mailbox_id: int, query: ListQuery
+) -> dict[str, Any]:
+    mailbox = await state.reader.mailbox(session.account, mailbox_id)
+    listed = await list_messages(
+        state, session, mailbox, query.page, None, query.sort, query.order, query.unseen, query.q
+    )
+    return {"mailbox": mailbox, "listing": listed, "query": query, "role": role_of(mailbox)}
+
+
+@router.get("/mail/{mailbox_id}")
+async def folder(
+    request: Request, state: State, session: PageSession, mailbox_id: int, query: Listing
+) -> Response:
+    context = await _common(state, session)
+    context.update(await _listing(state, session, mailbox_id, query))
+    return render(request, "mail.html", context)
+
+
+@router.get("/mail/{mailbox_id}/rows")
+async def rows(
+    request: Request, state: State, session: PageSession, mailbox_id: int, query: Listing
+) -> Response:
+    """The list alone, for the live refresh of an open folder."""
+    context = {"session": session, "folders": await state.reader.folders(session.account)}
+    context.update(await _listing(state, session, mailbox_id, query))
+    return render(request, "_listing.html", context)
+
+
+@router.get("/mail/{mailbox_id}/{uid}")
+async def message(
+    request: Request, state: State, session: PageSession, mailbox_id: int, uid: int
+) -> Response:
+    mailbox = await state.reader.mailbox(session.account, mailbox_id)
+    opened = await state.reader.open(session.unlocked, mailbox, uid)
+    view = build_view(opened.record, opened.summary, opened.raw, mailbox.id)
+    remote = 0
+    if view.has_html:
+        cleaned = html_body(opened.summary.structure, opened.raw, False, 0)
+        remote = cleaned.remote_images if cleaned else 0
+    context = await _common(state, session)
+    context.update(
+        {
+            "mailbox": mailbox,
+            "view": view,
+            "remote_images": remote,
+            "images": request.query_params.get("images") == "1",
+            "sandbox": FRAME_SANDBOX,
+            "documents": await state.vault.list(session.unlocked),
+        }
+    )
+    return render(request, "message.html", context)
+
+
+@router.get("/mail/{mailbox_id}/{uid}/frame")
+async def frame(
+    request: Request, state: State, session: PageSession, mailbox_id: int, uid: int
+) -> Response:
+    """The HTML body, sanitised, under its own policy: no script, no remote load unless the
+    patient allowed images for this message, sandboxed even if opened outside its frame."""
+    mailbox = await state.reader.mailbox(session.account, mailbox_id)
+    opened = await state.reader.open(session.unlocked, mailbox, uid)
+    allow = request.query_params.get("images") == "1"
+    cleaned = html_body(
+        opened.summary.structure, opened.raw, allow, state.settings.inline_image_budget
+    )
+    lang = language_of(request.cookies.get(cookies.LANGUAGE))
+    return HTMLResponse(
+        frame_document(cleaned.html if cleaned else "", lang),
+        headers={
+            "content-security-policy": frame_policy(allow),
+            "x-frame-options": "SAMEORIGIN",
+        },
+    )
+
+
+@router.get("/mail/{mailbox_id}/{uid}/reply")
+async def reply_form(
+    request: Request,
+    state: State,
+    session: PageSession,
+    mailbox_id: int,
+    uid: int,
+    all: bool = False,
+) -> Response:
+    mailbox = await state.reader.mailbox(session.account, mailbox_id)
+    opened = await state.reader.open(session.unlocked, mailbox, uid)
+    view = build_view(opened.record, opened.summary, opened.raw, mailbox.id)
+    context = await _common(state, session)
+    context.update(
+        {
+            "outgoing": reply(view, session.account, all, attribution(request, view)),
+            "reply_to": {"mailbox_id": mailbox.id, "uid": uid},
+            "draft": None,
+            "documents": await state.vault.list(session.unlocked),
+        }
+    )
+    return render(request, "compose.html", context)
+
+
+@router.get("/mail/{mailbox_id}/{uid}/edit")
+async def edit_draft(
+    request: Request, state: State, session: PageSession, mailbox_id: int, uid: int
+) -> Response:
+    mailbox = await state.reader.mailbox(session.account, mailbox_id)
+    opened = await state.reader.open(session.unlocked, mailbox, uid)
+    context = await _common(state, session)
+    context.update(
+        {
+            "outgoing": read_draft(opened.raw),
+            "reply_to": None,
+            "draft": {"mailbox_id": mailbox.id, "uid": uid},
+            "documents": await state.vault.list(session.unlocked),
+        }
+    )
+    return render(request, "compose.html", context)

@@ -1,0 +1,42 @@
+"""The documents page and the settings page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from webmail.api.deps import PageSession, State
+from webmail.pages.render import render
+from webmail.vault.service import DOCUMENT_TYPES
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/documents")
+async def documents(request: Request, state: State, session: PageSession) -> Response:
+    return render(
+        request,
+        "documents.html",
+        {
+            "session": session,
+            "csrf": session.csrf_token,
+            "documents": await state.vault.list(session.unlocked),
+            "types": DOCUMENT_TYPES,
+        },
+    )
+
+
+@router.get("/settings")
+async def settings(request: Request, state: State, session: PageSession) -> Response:
+    account = session.account
+    return render(
+        request,
+        "settings.html",
+        {
+            "session": session,
+            "csrf": session.csrf_token,
+            "totp": await state.totp.enabled(account.id),
+            "app_passwords": await state.accounts.list_app_passwords(account.id),
+            "sessions": await state.sessions.list(session),
+        },
+    )

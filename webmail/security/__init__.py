@@ -1,0 +1,1 @@
+"""Sign-in, sessions, second factor, CSRF and the headers every response carries."""

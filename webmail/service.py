@@ -1,0 +1,104 @@
+"""The webmail service of ``mss serve``: uvicorn serving the FastAPI app on the shared loop.
+
+Implementation notes. uvicorn runs programmatically (``Server.serve`` as a task of the process's
+event loop) rather than as its own process, so the app uses the same runtime, store and change
+feed as SMTP and IMAP. ``start`` returns once the socket is bound, which is what lets tests ask
+for port 0 and read the real port from ``.port``. ``stop`` asks uvicorn to exit, gives open
+requests and websockets a short grace, then cancels what remains. Forwarded headers
+(X-Forwarded-Proto, -For) are trusted only from the proxies uvicorn trusts by default (127.0.0.1):
+that is how cookies become Secure behind a TLS-terminating proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import uvicorn
+
+from mss.runtime import Runtime
+from mss.tls import tls_files
+from webmail.app import create_app
+from webmail.settings import WebSettings
+
+log = logging.getLogger(__name__)
+GRACE_SECONDS = 5.0
+# A browser tab reuses its connection between clicks; uvicorn's default (5 s) would close it
+# between two reads of the same message list.
+KEEP_ALIVE_SECONDS = 30
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its signal handlers: ``mss serve`` owns SIGINT and SIGTERM and stops
+    every service in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class WebService:
+    name = "web"
+
+    def __init__(self, runtime: Runtime, settings: WebSettings | None = None) -> None:
+        self.settings = settings or WebSettings.from_settings(runtime.settings)
+        self.app = create_app(runtime, self.settings)
+        tls = tls_files(runtime.settings) if self.settings.tls else None
+        self._config = uvicorn.Config(
+            self.app,
+            host=self.settings.host,
+            port=self.settings.port,
+            ws="auto",
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            proxy_headers=True,
+            timeout_graceful_shutdown=int(GRACE_SECONDS),
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            ssl_certfile=str(tls.cert) if tls else None,
+            ssl_keyfile=str(tls.key) if tls else None,
+        )
+        self._server: _Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def port(self) -> int:
+        if self._server is None or not self._server.servers:
+            raise RuntimeError("the web service is not started")
+        sockets = self._server.servers[0].sockets
+        return int(sockets[0].getsockname()[1])
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.settings.tls else "http"
+
+    async def start(self) -> None:
+        server = _Server(self._config)
+        self._server = server
+        self._task = asyncio.create_task(server.serve(), name="web")
+        while not server.started:
+            if self._task.done():
+                await self._task
+                raise RuntimeError("the web service stopped while starting")
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        if self._server is None or self._task is None:
+            return
+        self._server.should_exit = True
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), GRACE_SECONDS + 1)
+        except TimeoutError:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.app.state.web.sessions.settle()
+        self._server = None
+        self._task = None
+
+    def describe(self) -> list[str]:
+        host = self.settings.host
+        return [f"webmail on {self.scheme}://{host}:{self.port}/"]

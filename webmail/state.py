@@ -1,0 +1,59 @@
+"""Everything the webmail's routes share, assembled once per application from the runtime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mss.accounts import AccountService
+from mss.ratelimit import AuthThrottle
+from mss.runtime import Runtime
+from mss.store.repository import SqlStore
+from mss.store.vault_repository import SqlVaultStore
+from mss.store.webmail_repository import SqlWebmailStore
+from webmail.mail.actions import MailActions
+from webmail.mail.reader import MailReader
+from webmail.mail.rowcache import RowCache
+from webmail.security.sessions import SessionManager
+from webmail.security.totp import TotpManager
+from webmail.settings import WebSettings
+from webmail.vault.service import VaultService
+
+
+@dataclass(frozen=True, slots=True)
+class WebState:
+    runtime: Runtime
+    settings: WebSettings
+    store: SqlStore
+    accounts: AccountService
+    sessions: SessionManager
+    totp: TotpManager
+    throttle: AuthThrottle
+    reader: MailReader
+    actions: MailActions
+    vault: VaultService
+
+    @classmethod
+    def build(cls, runtime: Runtime, settings: WebSettings) -> WebState:
+        store = runtime.store
+        web = SqlWebmailStore(runtime.database, store.committer)
+        vault = VaultService(SqlVaultStore(runtime.database, store.committer))
+        reader = MailReader(store, web, RowCache())
+        return cls(
+            runtime=runtime,
+            settings=settings,
+            store=store,
+            accounts=runtime.accounts,
+            sessions=SessionManager(web, settings),
+            totp=TotpManager(web),
+            throttle=AuthThrottle(
+                settings.auth_failures_per_ip,
+                settings.auth_failures_per_account,
+                settings.auth_failure_window_seconds,
+                settings.auth_failure_delay_seconds,
+            ),
+            reader=reader,
+            actions=MailActions(
+                store, reader, runtime.submission, vault, runtime.settings.limits.max_message_bytes
+            ),
+            vault=vault,
+        )
