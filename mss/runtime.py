@@ -7,18 +7,22 @@ so there is exactly one store, one change feed, one queue and one policy per pro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from crypto import Argon2Params
 from crypto.queuekey import load_or_create_queue_key
-from mss.accounts import AccountService
+from directory.model import AddressKind
+from directory.service import DirectoryService
+from mss.accounts import AccountService, Publisher
 from mss.config import Settings
 from mss.correspondents import CorrespondentBook
-from mss.policy import Policy
+from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
 from mss.serverkey import load_or_create_secret
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
 from mss.store.queue_repository import SqlQueueStore
+from mss.store.records import Account
 from mss.store.repository import SqlStore
 from mss.store.trust_sql import SqlTrustStore
 from mss.submission import SubmissionService
@@ -42,6 +46,7 @@ class Runtime:
     queue: OutboundQueue
     policy: Policy
     submission: SubmissionService
+    directory: DirectoryService
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
@@ -62,14 +67,51 @@ class Runtime:
         correspondents = CorrespondentBook(
             store, load_or_create_secret(settings.data_path(settings.security.server_key))
         )
-        policy = Policy(store, trust, correspondents)
+        # The directory shares the writer engine: on SQLite it must respect the single writer.
+        directory = DirectoryService(database.writer, ())
+        accounts.add_publisher(_publisher(directory))
+        policy = Policy(store, trust, correspondents, DirectoryClassifier(directory))
         submission = SubmissionService(store, policy, queue)
-        return cls(settings, database, feed, store, accounts, trust, queue, policy, submission)
+        return cls(
+            settings, database, feed, store, accounts, trust, queue, policy, submission, directory
+        )
 
     async def close(self) -> None:
         await self.store.close()
         await self.feed.stop()
         await self.database.dispose()
+
+
+def _publisher(directory: DirectoryService) -> Publisher:
+    """Local accounts appear in the directory with their public keys as soon as created."""
+
+    async def publish(account: Account) -> None:
+        await directory.publish_local_account(
+            account.address,
+            account.kind.value,
+            account.display_name or account.address,
+            account.encryption_key,
+            account.signing_key,
+        )
+
+    return publish
+
+
+class DirectoryClassifier:
+    """The policy's view of the directory: who is behind another operator's address."""
+
+    _KINDS: ClassVar[dict[AddressKind, SenderKind]] = {
+        AddressKind.PROFESSIONAL: SenderKind.PROFESSIONAL,
+        AddressKind.ORGANISATION: SenderKind.ORGANISATION,
+        AddressKind.APPLICATION: SenderKind.APPLICATION,
+        AddressKind.PATIENT: SenderKind.PATIENT,
+    }
+
+    def __init__(self, directory: DirectoryService) -> None:
+        self._directory = directory
+
+    async def kind_of(self, address: str) -> SenderKind | None:
+        return self._KINDS.get(await self._directory.classify(address))
 
 
 def make_feed(database: Database) -> ChangeFeed:

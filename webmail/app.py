@@ -9,20 +9,29 @@ front-ends (the directory's REST view) can add their routers to the returned app
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.staticfiles import StaticFiles
 
+from directory import api as directory_api
+from directory import fhir as directory_fhir
 from mss.runtime import Runtime
 from webmail import errors
 from webmail.api import account, auth, compose, live, mail, vault
+from webmail.api.deps import api_session
 from webmail.pages import auth_pages, mail_pages, other_pages
 from webmail.security.headers import SecurityHeaders
+from webmail.security.sessions import WebSession
 from webmail.settings import WebSettings
 from webmail.state import WebState
 
 STATIC = Path(__file__).resolve().parent / "static"
 BODY_MARGIN = 64 * 1024
+
+
+async def _signed_in_address(session: Annotated[WebSession, Depends(api_session)]) -> str:
+    return session.account.address
 
 
 def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI:
@@ -51,6 +60,9 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         other_pages.router,
     ):
         app.include_router(router)
+    # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.
+    for build in (directory_api.build_router, directory_fhir.build_router):
+        app.include_router(build(runtime.directory, _signed_in_address))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     return app

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from directory import cli as directory_cli
 from mss.cli import account_cmd, domain_cmd, init_cmd, queue_cmd, serve_cmd, trust_cmd
-from mss.cli.common import Options
+from mss.cli.common import Options, fail, options
+from mss.config import ConfigError
 
 app = typer.Typer(
     name="mss",
@@ -48,6 +51,19 @@ app.add_typer(account_cmd.app, name="account")
 app.add_typer(account_cmd.app_password, name="app-password")
 app.command("passwd")(account_cmd.passwd)
 app.add_typer(queue_cmd.app, name="queue")
+app.add_typer(directory_cli.app, name="directory", help="The professional directory.")
+
+
+@directory_cli.app.callback()
+def directory_database(ctx: typer.Context) -> None:
+    """The directory commands use this server's database unless --database-url says otherwise."""
+    if not os.environ.get("MSS_DATABASE_URL"):
+        try:
+            os.environ["MSS_DATABASE_URL"] = options(ctx).settings().effective_database_url
+        except ConfigError as exc:
+            raise fail(str(exc)) from None
+
+
 app.add_typer(trust_cmd.app, name="trust")
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(serve_cmd.demo)

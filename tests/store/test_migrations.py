@@ -13,7 +13,15 @@ from mss.store.schema import metadata
 
 async def test_migrated_schema_matches_the_declared_one(runtime: Runtime) -> None:
     def differences(connection: Connection) -> list[object]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        """The mail store's tables against its metadata; the directory's own tables (and its
+        full-text machinery) are created by its DDL and checked by its tests."""
+
+        def ours(name: str | None, kind: str, parent: dict[str, str | None]) -> bool:
+            return not (kind == "table" and (name or "").startswith("directory_"))
+
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": ours}
+        )
         return list(compare_metadata(context, metadata))
 
     async with runtime.database.reader.connect() as conn:

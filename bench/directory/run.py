@@ -1,0 +1,231 @@
+"""Benchmark of the directory: import of a large extraction, then search latency.
+
+    python bench/directory/run.py [--rows 1000000] [--queries 2000] [--postgres-queries 500]
+                                  [--file PATH]
+
+Generates the extraction under /tmp unless --file is given, imports it into a fresh SQLite
+database (WAL) and, when MSS_TEST_POSTGRES_URL is set, into a fresh PostgreSQL schema; prints
+import time, peak memory (this process, and the reader process it starts), the time of a second,
+unchanged import, and search latency p50/p99 over a mix of realistic queries (names, given
+names, prefixes as typed, cities, postcodes, specialties, several words, structures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import write_extraction
+from names import CITIES, GIVEN_FEMALE, GIVEN_MALE, SURNAMES
+
+from directory.schema import create_directory_schema
+from directory.service import DirectoryService
+
+WARM_UP = 200
+
+
+def query_mix(count: int, seed: int = 5) -> list[str]:
+    """Queries as people type them in an address book, weighted toward the frequent ones."""
+    rng = random.Random(seed)
+    given = GIVEN_FEMALE + GIVEN_MALE
+    kinds = [
+        lambda: rng.choice(SURNAMES),
+        lambda: rng.choice(SURNAMES).lower()[: rng.randint(2, 5)],
+        lambda: rng.choice(given),
+        lambda: f"{rng.choice(given)} {rng.choice(SURNAMES)}",
+        lambda: f"{rng.choice(SURNAMES)} cardio {rng.choice(CITIES)[0]}",
+        lambda: f"{rng.choice(SURNAMES)} {rng.choice(CITIES)[0]}",
+        lambda: rng.choice(CITIES)[0],
+        lambda: rng.choice(CITIES)[1],
+        lambda: rng.choice(["pédiatrie", "psychiatre", "kiné", "infirmier", "sage-femme"]),
+        lambda: f"pharmacie {rng.choice(CITIES)[0]}",
+        lambda: rng.choice(["chu", "st-etienne", "clinique", "ehpad", "laboratoire"]),
+        lambda: rng.choice(["e", "m", "ma", "du", "st", "sainte"]),
+    ]
+    return [rng.choice(kinds)() for _ in range(count)]
+
+
+def _sqlite_pragmas(connection: object, _record: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@asynccontextmanager
+async def sqlite_engine(directory: Path) -> AsyncIterator[AsyncEngine]:
+    """A fresh SQLite database in WAL mode."""
+    engine = create_async_engine(f"sqlite+aiosqlite:///{directory / 'directory.db'}")
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def postgres_engine(url: str) -> AsyncIterator[AsyncEngine]:
+    """A fresh schema of the PostgreSQL database at ``url``, dropped afterwards."""
+    schema = f"directory_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(url)
+    async with admin.begin() as conn:
+        await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_async_engine(url, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+def _high_water_mib(pid: int | str) -> float:
+    """A process's peak resident memory (VmHWM), 0 if it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """User + system CPU seconds of this process and of its finished children."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def _children_peak_mib(parent: str) -> float:
+    peak = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == parent:
+            peak = max(peak, _high_water_mib(entry.name))
+    return peak
+
+
+async def watch_children(peaks: dict[str, float]) -> None:
+    """Record the peak memory of this process's children (the import's reader) until cancelled.
+
+    Read from /proc while they run: a child's own getrusage figure would also count the parent
+    image it was forked from.
+    """
+    me = str(os.getpid())
+    while True:
+        peak = await asyncio.to_thread(_children_peak_mib, me)
+        peaks["reader"] = max(peaks.get("reader", 0.0), peak)
+        await asyncio.sleep(0.5)
+
+
+async def measure(label: str, engine: AsyncEngine, path: Path, queries: list[str]) -> None:
+    """Import ``path`` twice and time ``queries``; print the figures."""
+    async with engine.begin() as conn:
+        await conn.run_sync(create_directory_schema)
+    service = DirectoryService(engine, ())
+    peaks: dict[str, float] = {}
+    watcher = asyncio.create_task(watch_children(peaks))
+    cpu_before = _cpu_seconds()
+    report = await service.import_file(path)
+    watcher.cancel()
+    cpu_after = _cpu_seconds()
+    own_cpu, reader_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
+    print(
+        f"[{label}] import: {report.lines} lines in {report.seconds:.1f} s "
+        f"({report.lines / report.seconds:,.0f} lines/s), {report.added} added, "
+        f"{report.rejected} rejected"
+    )
+    print(
+        f"[{label}] CPU time: importer process {own_cpu:.0f} s, reader process "
+        f"{reader_cpu:.0f} s (on an idle machine the import takes about the larger of the two, "
+        "plus the database server's share on PostgreSQL)"
+    )
+    print(
+        f"[{label}] peak RSS: importer process {_high_water_mib('self'):.0f} MiB (since start), "
+        f"reader process {peaks.get('reader', 0.0):.0f} MiB"
+    )
+    again = await service.import_file(path)
+    print(
+        f"[{label}] second import, nothing changed: {again.seconds:.1f} s, "
+        f"{again.unchanged} unchanged, {again.retired} retired"
+    )
+    for query in queries[:WARM_UP]:
+        await service.search(query)
+    latencies = []
+    empty = 0
+    for query in queries[WARM_UP:]:
+        started = time.perf_counter()
+        page = await service.search(query)
+        latencies.append((time.perf_counter() - started) * 1000)
+        empty += not page.entries
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    print(
+        f"[{label}] search over {len(latencies)} queries (page of 20, entries loaded): "
+        f"p50 {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms, "
+        f"max {latencies[-1]:.2f} ms; {empty} queries without result"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--postgres-queries", type=int, default=500)
+    parser.add_argument("--file", type=Path)
+    args = parser.parse_args()
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
+    with tempfile.TemporaryDirectory(prefix="directory-bench-", dir="/tmp") as scratch:
+        work = Path(scratch)
+        path = args.file
+        if path is None:
+            path = work / "Extraction_Correspondance_MSSante_bench.txt"
+            started = time.monotonic()
+            stats = write_extraction(path, args.rows, broken_share=0.005, seed=1)
+            print(
+                f"generated {stats.rows} lines ({sum(stats.broken.values())} broken), "
+                f"{path.stat().st_size / 2**20:.0f} MiB, in {time.monotonic() - started:.0f} s"
+            )
+        queries = query_mix(args.queries + WARM_UP)
+        print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+        async with sqlite_engine(work) as engine:
+            await measure("sqlite", engine, path, queries)
+        url = os.environ.get("MSS_TEST_POSTGRES_URL")
+        if url:
+            async with postgres_engine(url) as engine:
+                await measure(
+                    "postgresql", engine, path, queries[: WARM_UP + args.postgres_queries]
+                )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,150 @@
+"""`directory` commands: import the national extraction, search, show one address.
+
+Wired as ``mss directory ...`` by the project's CLI; each command opens its own engine from
+``--database-url`` (default: the MSS_DATABASE_URL environment variable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from directory.api import entry_out
+from directory.errors import DirectoryError
+from directory.importer import ImportProgress, ImportReport, Rejection
+from directory.schema import create_directory_schema
+from directory.service import DirectoryService
+
+app = typer.Typer(help="The professional directory.", no_args_is_help=True)
+console = Console()
+T = TypeVar("T")
+SHOWN_REJECTIONS = 20
+
+DatabaseUrl = Annotated[
+    str,
+    typer.Option(
+        "--database-url",
+        envvar="MSS_DATABASE_URL",
+        help="SQLAlchemy async URL, e.g. sqlite+aiosqlite:///mss.db",
+    ),
+]
+
+
+def _run(url: str, work: Callable[[DirectoryService], Awaitable[T]]) -> T:
+    if not url:
+        console.print("[red]error:[/red] give --database-url or set MSS_DATABASE_URL")
+        raise typer.Exit(2)
+
+    async def main() -> T:
+        engine: AsyncEngine = create_async_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(create_directory_schema)
+            return await work(DirectoryService(engine, ()))
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DirectoryError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    database_url: DatabaseUrl = "",
+    report: Annotated[
+        Path | None, typer.Option(help="Write every rejected line (number TAB reason) here.")
+    ] = None,
+) -> None:
+    """Import a national extraction file (Extraction_Correspondance_MSSante_*.txt)."""
+    out = report.open("w", encoding="utf-8") if report is not None else None
+    shown: list[Rejection] = []
+
+    def on_reject(rejection: Rejection) -> None:
+        if len(shown) < SHOWN_REJECTIONS:
+            shown.append(rejection)
+        if out is not None:
+            out.write(f"{rejection.line}\t{rejection.reason}\n")
+
+    columns = (TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("import", total=file.stat().st_size)
+
+            def on_progress(state: ImportProgress) -> None:
+                progress.update(task, completed=state.bytes_read)
+
+            result: ImportReport = _run(
+                database_url,
+                lambda service: service.import_file(file, on_progress, on_reject),
+            )
+    finally:
+        if out is not None:
+            out.close()
+    _print_report(result, shown, report)
+
+
+def _print_report(result: ImportReport, shown: list[Rejection], report: Path | None) -> None:
+    console.print(
+        f"{result.lines} lines in {result.seconds:.1f} s: {result.added} added, "
+        f"{result.updated} updated, {result.unchanged} unchanged, {result.retired} retired, "
+        f"{result.rejected} rejected"
+    )
+    if result.retirement_skipped:
+        console.print("[yellow]no valid line: nothing was retired[/yellow]")
+    for rejection in shown:
+        console.print(f"  line {rejection.line}: {rejection.reason}")
+    if result.rejected > len(shown):
+        where = f" (all in {report})" if report else " (use --report FILE for all)"
+        console.print(f"  ... {result.rejected - len(shown)} more{where}")
+
+
+@app.command()
+def search(
+    query: Annotated[list[str], typer.Argument(help="Words, in any order; prefixes allowed.")],
+    database_url: DatabaseUrl = "",
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+) -> None:
+    """Search listed entries by name, profession, specialty, city, postcode or structure."""
+    page = _run(database_url, lambda service: service.search(" ".join(query), limit, offset))
+    table = Table("address", "name", "profession", "specialty", "structure", "city")
+    for entry in page.entries:
+        org = entry.organisation
+        table.add_row(
+            entry.address,
+            entry.display_name,
+            entry.profession.label if entry.profession else "",
+            entry.specialty.label if entry.specialty else "",
+            (org.trade_name or org.name or "") if org else "",
+            (org.address.city or "") if org else "",
+        )
+    console.print(table)
+    if page.has_more:
+        console.print(f"more results: --offset {offset + limit}")
+
+
+@app.command()
+def show(
+    address: str,
+    database_url: DatabaseUrl = "",
+) -> None:
+    """Show one entry (red list included: this is the operator's view) with its keys."""
+    entry = _run(database_url, lambda service: service.resolve(address))
+    if entry is None:
+        console.print(f"[red]unknown address:[/red] {address}")
+        raise typer.Exit(1)
+    console.print_json(entry_out(entry).model_dump_json())
+    if not entry.listed:
+        console.print("[yellow]on the red list: never listed in searches[/yellow]")

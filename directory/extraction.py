@@ -1,0 +1,144 @@
+"""Reading the national extraction of secure-messaging addresses, one line at a time.
+
+The file is UTF-8, `|`-separated, with one header line and a trailing `|` on every line
+(DOMAIN.md). Columns are found by header name, compared after accent and case folding, so that
+reordered or added columns and small spelling changes of the agency do not break the import. The
+reader holds one line at a time: memory stays flat whatever the size of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import BinaryIO
+
+from directory.errors import ExtractionFormatError
+from directory.normalise import fold
+
+# Field name -> header names accepted for it (the one table to change if the agency renames a
+# column). DOMAIN.md marks the columns as unconfirmed in detail.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "mailbox_type": ("Type de BAL",),
+    "address": ("Adresse BAL",),
+    "pp_id_type": ("Type d'identifiant PP",),
+    "pp_id": ("Identifiant PP",),
+    "pp_national_id": ("Identification nationale PP",),
+    "structure_id_type": ("Type d'identifiant structure",),
+    "structure_id": ("Identification Structure", "Identifiant structure"),
+    "service": ("Service de rattachement",),
+    "civility": ("Civilité d'exercice", "Code civilité d'exercice"),
+    "family": ("Nom d'exercice",),
+    "given": ("Prénom d'exercice",),
+    "category_code": ("Code catégorie professionnelle",),
+    "category_label": ("Libellé catégorie professionnelle",),
+    "profession_code": ("Code profession",),
+    "profession_label": ("Libellé profession",),
+    "specialty_code": ("Code savoir-faire",),
+    "specialty_label": ("Libellé savoir-faire",),
+    "paperless": ("Dématérialisation",),
+    "org_name": ("Raison sociale structure BAL",),
+    "org_trade_name": ("Enseigne commerciale structure BAL",),
+    "street_number": ("Numéro voie structure BAL",),
+    "street_type": ("Type de voie structure BAL",),
+    "street": ("Libellé voie structure BAL",),
+    "locality": ("Lieu-dit structure BAL",),
+    "delivery_line": ("Ligne d'acheminement structure BAL",),
+    "postcode": ("Code postal structure BAL",),
+    "department": ("Département structure BAL",),
+    "country": ("Pays structure BAL",),
+    "responsible": ("Responsable BAL",),
+}
+REQUIRED = ("mailbox_type", "address", "pp_id_type", "pp_id", "structure_id_type", "structure_id")
+SEPARATOR = "|"
+# A line longer than this is refused without being split: no real line comes near it.
+MAX_LINE_BYTES = 16_384
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """Where each known field sits in a line, how many fields a line has, and whether lines end
+    with a separator (the national file's do; lines must then follow the header's habit, or a
+    missing last field would pass for the trailing one)."""
+
+    positions: dict[str, int]
+    width: int
+    trailing: bool
+
+    @classmethod
+    def parse(cls, line: str) -> Header:
+        """Map the header's column names to field names; refuse a file missing a required one."""
+        names = line.rstrip("\r\n").lstrip("\ufeff").split(SEPARATOR)
+        trailing = len(names) > 1 and names[-1] == ""
+        if trailing:
+            names.pop()
+        wanted = {fold(alias): field for field, aliases in COLUMNS.items() for alias in aliases}
+        found: dict[str, int] = {}
+        for index, name in enumerate(names):
+            field = wanted.get(fold(name))
+            if field is not None and field not in found:
+                found[field] = index
+        # In the order of COLUMNS, whatever the file's order: line fingerprints depend on it.
+        positions = {field: found[field] for field in COLUMNS if field in found}
+        missing = [COLUMNS[field][0] for field in REQUIRED if field not in positions]
+        if missing:
+            raise ExtractionFormatError(
+                "not a national extraction: missing column(s) " + ", ".join(missing)
+            )
+        return cls(positions, len(names), trailing)
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """A split data line, or why it is unusable.
+
+    ``fields`` has every field of `COLUMNS`, stripped, "" when empty or when the file lacks the
+    column; ``raw`` is the line as read, for fingerprinting.
+    """
+
+    number: int
+    fields: dict[str, str] | None
+    problem: str | None
+    raw: bytes = b""
+
+
+def read_lines(stream: BinaryIO) -> Iterator[RawLine]:
+    """Yield each data line of an extraction, numbered as an editor shows it (header = 1)."""
+    first = stream.readline(MAX_LINE_BYTES + 1)
+    try:
+        header = Header.parse(first.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ExtractionFormatError("not a national extraction: the header is not UTF-8") from exc
+    # Columns the file lacks read the "" appended to each line (index -1).
+    pick = itemgetter(*(header.positions.get(name, -1) for name in COLUMNS))
+    number = 1
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(MAX_LINE_BYTES + 1)
+            yield RawLine(number, None, f"line: longer than {MAX_LINE_BYTES} bytes")
+            continue
+        yield _split(number, raw, header, pick)
+
+
+def _split(
+    number: int, raw: bytes, header: Header, pick: Callable[[list[str]], tuple[str, ...]]
+) -> RawLine:
+    try:
+        text = raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return RawLine(number, None, "line: not valid UTF-8")
+    if not text.strip():
+        return RawLine(number, None, None)
+    parts = text.split(SEPARATOR)
+    if header.trailing:
+        if parts[-1] != "":
+            return RawLine(number, None, "line: must end with a separator, as the header does")
+        parts.pop()
+    if len(parts) != header.width:
+        return RawLine(
+            number, None, f"line: {len(parts)} fields where the header has {header.width}"
+        )
+    parts.append("")
+    return RawLine(number, dict(zip(COLUMNS, map(str.strip, pick(parts)), strict=True)), None, raw)

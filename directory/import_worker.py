@@ -1,0 +1,120 @@
+"""Reading and validating the extraction in a process of its own.
+
+Parsing, validating and folding a line is pure Python and costs about as much as writing it; in
+a second process that work runs beside the database writes instead of taking turns with them
+for the interpreter lock. The worker turns lines into ready-to-write value tuples
+(`directory.store_rows` column orders) and writes them a batch at a time to its stdout, whose
+bounded pipe buffer keeps it at most about one batch ahead of the writer: memory stays flat.
+It is started as ``python -m directory.import_worker`` rather than through `multiprocessing`,
+which would re-run the caller's main script in the child.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, NamedTuple
+
+from directory.errors import InvalidField
+from directory.extraction import read_lines
+from directory.records import entry_from_fields, line_fingerprint
+from directory.store_rows import mailbox_values, organisation_values, practitioner_values
+
+
+class PreparedLine(NamedTuple):
+    """A valid line: its number, the digest of its bytes, and its rows as value tuples (the
+    structure's only on the first line that names it)."""
+
+    number: int
+    digest: bytes
+    mailbox: tuple[Any, ...]
+    practitioner: tuple[Any, ...] | None
+    organisation: tuple[Any, ...] | None
+
+
+@dataclass(slots=True)
+class PreparedBatch:
+    """Valid lines and rejected ones (number, reason) of a stretch of the file."""
+
+    lines: list[PreparedLine] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    lines_read: int = 0
+    position: int = 0
+
+    def encode(self) -> bytes:
+        """A length-prefixed frame; built-in types only, so `marshal` carries it."""
+        payload = marshal.dumps(
+            ([tuple(line) for line in self.lines], self.rejected, self.lines_read, self.position)
+        )
+        return len(payload).to_bytes(4, "big") + payload
+
+    @classmethod
+    def decode(cls, payload: bytes) -> PreparedBatch:
+        """Rebuild a batch from a frame's payload, written by this project's worker process."""
+        lines, rejected, lines_read, position = marshal.loads(payload)  # noqa: S302 - own child
+        return cls([PreparedLine(*line) for line in lines], rejected, lines_read, position)
+
+
+def prepare(stream: BinaryIO, size: int) -> Iterator[PreparedBatch]:
+    """Batches of at most ``size`` valid lines, with the lines rejected in between.
+
+    A structure recurs on many lines; its row goes with the first line that names it only,
+    and the writer stores it whatever becomes of that line.
+    """
+    sent_structures: set[str] = set()
+    batch = PreparedBatch()
+    for raw in read_lines(stream):
+        if raw.fields is None:
+            if raw.problem is not None:
+                batch.lines_read += 1
+                batch.rejected.append((raw.number, raw.problem))
+            continue
+        batch.lines_read += 1
+        try:
+            entry = entry_from_fields(raw.fields)
+        except InvalidField as exc:
+            batch.rejected.append((raw.number, str(exc)))
+            continue
+        person, org = entry.practitioner, entry.organisation
+        structure = None
+        if org is not None and org.national_id not in sent_structures:
+            sent_structures.add(org.national_id)
+            structure = organisation_values(org)
+        batch.lines.append(
+            PreparedLine(
+                raw.number,
+                line_fingerprint(raw.raw),
+                mailbox_values(entry),
+                practitioner_values(person) if person else None,
+                structure,
+            )
+        )
+        if len(batch.lines) >= size:
+            batch.position = stream.tell()
+            yield batch
+            batch = PreparedBatch()
+    batch.position = stream.tell()
+    yield batch
+
+
+def main() -> None:
+    """``python -m directory.import_worker FILE BATCH_SIZE``: frames on stdout, then a zero
+    length; a failure goes to stderr with a non-zero exit status."""
+    path, batch_size = sys.argv[1], int(sys.argv[2])
+    out = sys.stdout.buffer
+    try:
+        with open(path, "rb") as stream:
+            for batch in prepare(stream, batch_size):
+                out.write(batch.encode())
+                out.flush()
+        out.write(bytes(4))
+        out.flush()
+    except BrokenPipeError:
+        sys.stderr.close()  # the importer stopped listening and reports its own error
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""Constants shared by the directory tests and their fixtures."""
+
+PATIENT_DOMAIN = "patient.test.mssante.fr"
