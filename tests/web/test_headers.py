@@ -60,7 +60,10 @@ async def test_openapi_schema_describes_the_api(web: Web) -> None:
     paths = schema["paths"]
     assert "/api/mailboxes/{mailbox_id}/messages" in paths
     assert "/api/vault/documents" in paths and "/api/session" in paths
-    assert all(path.startswith("/api/") for path in paths), "pages are not part of the API"
+    assert "/fhir/Practitioner" in paths, "the directory's FHIR view is part of the API"
+    assert all(path.startswith(("/api/", "/fhir/")) for path in paths), (
+        "pages are not part of the API"
+    )
     assert (await client.get("/api/docs")).status_code == 404, "no page loading remote scripts"
 
 
