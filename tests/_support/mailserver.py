@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiosmtplib
+
 from mss.runtime import Runtime
 from mss.services import Service, build_services
 from mss.store.records import Account, AccountKind
@@ -37,6 +39,15 @@ class MailServer:
     def client_context(self) -> ssl.SSLContext:
         ca = tls_files(self.runtime.settings).ca
         return ssl.create_default_context(cafile=str(ca))
+
+    def submission_client(self) -> aiosmtplib.SMTP:
+        """An aiosmtplib client for the submission port, STARTTLS on connect (not yet logged in)."""
+        return aiosmtplib.SMTP(
+            hostname="localhost",
+            port=self.port("submission"),
+            start_tls=True,
+            tls_context=self.client_context(),
+        )
 
     def service(self, name: str) -> Any:
         return next(s for s in self.services if s.name == name)

@@ -14,12 +14,7 @@ from mailserver import DOCTOR, NURSE, PASSWORD, PATIENT, MailServer, message, re
 
 async def test_aiosmtplib_starttls_auth_delivers_and_files_a_sent_copy(server: MailServer) -> None:
     raw = message(DOCTOR, NURSE, "Avis cardio", "Le patient va bien, é à ç.")
-    async with aiosmtplib.SMTP(
-        hostname="localhost",
-        port=server.port("submission"),
-        start_tls=True,
-        tls_context=server.client_context(),
-    ) as client:
+    async with server.submission_client() as client:
         await client.login(DOCTOR, PASSWORD)
         errors, reply = await client.sendmail(DOCTOR, [NURSE], raw)
     assert errors == {}
@@ -83,12 +78,7 @@ async def test_auth_before_tls_is_refused(server: MailServer) -> None:
 async def test_wrong_password_and_unknown_account_get_the_same_reply(server: MailServer) -> None:
     replies = []
     for user, password in ((DOCTOR, "not the password"), ("nobody@hopital.example", PASSWORD)):
-        async with aiosmtplib.SMTP(
-            hostname="localhost",
-            port=server.port("submission"),
-            start_tls=True,
-            tls_context=server.client_context(),
-        ) as client:
+        async with server.submission_client() as client:
             with pytest.raises(aiosmtplib.SMTPAuthenticationError) as failure:
                 await client.login(user, password)
             replies.append((failure.value.code, failure.value.message))
@@ -98,12 +88,7 @@ async def test_wrong_password_and_unknown_account_get_the_same_reply(server: Mai
 
 async def test_repeated_failures_are_throttled(server: MailServer) -> None:
     limit = server.runtime.settings.limits.auth_failures_per_account
-    async with aiosmtplib.SMTP(
-        hostname="localhost",
-        port=server.port("submission"),
-        start_tls=True,
-        tls_context=server.client_context(),
-    ) as client:
+    async with server.submission_client() as client:
         await client.ehlo()
         codes = []
         for _ in range(limit + 1):
@@ -116,12 +101,7 @@ async def test_repeated_failures_are_throttled(server: MailServer) -> None:
 
 
 async def test_sender_must_be_the_account_address(server: MailServer) -> None:
-    async with aiosmtplib.SMTP(
-        hostname="localhost",
-        port=server.port("submission"),
-        start_tls=True,
-        tls_context=server.client_context(),
-    ) as client:
+    async with server.submission_client() as client:
         await client.login(DOCTOR, PASSWORD)
         with pytest.raises(aiosmtplib.SMTPSenderRefused) as refused:
             await client.sendmail(NURSE, [DOCTOR], message(NURSE, DOCTOR, "spoof"))
@@ -135,12 +115,7 @@ async def test_sender_must_be_the_account_address(server: MailServer) -> None:
 
 
 async def test_unknown_recipient_and_relay_are_refused_at_rcpt(server: MailServer) -> None:
-    async with aiosmtplib.SMTP(
-        hostname="localhost",
-        port=server.port("submission"),
-        start_tls=True,
-        tls_context=server.client_context(),
-    ) as client:
+    async with server.submission_client() as client:
         await client.login(DOCTOR, PASSWORD)
         await client.mail(DOCTOR)
         unknown = await client.execute_command(b"RCPT TO:<nobody@hopital.example>")
@@ -152,12 +127,7 @@ async def test_unknown_recipient_and_relay_are_refused_at_rcpt(server: MailServe
 
 async def test_patient_cannot_open_a_conversation_but_can_reply(server: MailServer) -> None:
     async def send(sender: str, recipient: str, subject: str) -> aiosmtplib.SMTPResponse:
-        async with aiosmtplib.SMTP(
-            hostname="localhost",
-            port=server.port("submission"),
-            start_tls=True,
-            tls_context=server.client_context(),
-        ) as client:
+        async with server.submission_client() as client:
             await client.login(sender, PASSWORD)
             await client.mail(sender)
             reply = await client.execute_command(f"RCPT TO:<{recipient}>".encode())
@@ -176,12 +146,7 @@ async def test_patient_cannot_open_a_conversation_but_can_reply(server: MailServ
 
 async def test_oversize_messages_are_refused_at_mail_and_during_data(server: MailServer) -> None:
     limit = server.runtime.settings.limits.max_message_bytes
-    async with aiosmtplib.SMTP(
-        hostname="localhost",
-        port=server.port("submission"),
-        start_tls=True,
-        tls_context=server.client_context(),
-    ) as client:
+    async with server.submission_client() as client:
         await client.login(DOCTOR, PASSWORD)
         declared = await client.execute_command(f"MAIL FROM:<{DOCTOR}> SIZE={limit + 1}".encode())
         assert (declared.code, declared.message[:5]) == (552, "5.3.4")
@@ -235,12 +200,7 @@ async def test_bare_line_feeds_are_refused(server: MailServer) -> None:
 
 
 async def test_dsn_parameters_are_accepted(server: MailServer) -> None:
-    async with aiosmtplib.SMTP(
-        hostname="localhost",
-        port=server.port("submission"),
-        start_tls=True,
-        tls_context=server.client_context(),
-    ) as client:
+    async with server.submission_client() as client:
         await client.login(DOCTOR, PASSWORD)
         mail = await client.execute_command(f"MAIL FROM:<{DOCTOR}> RET=HDRS ENVID=QQ+2Bxy".encode())
         assert mail.code == 250

@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosmtplib
 import pytest
 
 from mailserver import PASSWORD, MailServer, ensure_pki, read_mailbox
@@ -68,12 +67,7 @@ async def submit(server: MailServer, sender: str, recipient: str, subject: str) 
         f"From: <{sender}>\r\nTo: <{recipient}>\r\nSubject: {subject}\r\n"
         f"Message-ID: <{subject}@test>\r\n\r\nBonjour de {sender}.\r\n"
     ).encode()
-    async with aiosmtplib.SMTP(
-        hostname="localhost",
-        port=server.port("submission"),
-        start_tls=True,
-        tls_context=server.client_context(),
-    ) as client:
+    async with server.submission_client() as client:
         await client.login(sender, PASSWORD)
         await client.sendmail(sender, [recipient], raw)
 
