@@ -39,7 +39,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from mss.config import load_settings
+from mss.config import Settings, load_settings
 from mss.mailcrypto import seal_message
 from mss.runtime import Runtime
 from mss.store.migrate import upgrade
@@ -72,7 +72,7 @@ def make_message(number: int) -> bytes:
     return head + text + tail
 
 
-def settings_for(data: Path, url: str) -> object:
+def settings_for(data: Path, url: str) -> Settings:
     return load_settings(
         data,
         environ={},
@@ -86,7 +86,7 @@ def settings_for(data: Path, url: str) -> object:
 
 
 async def fill(data: Path, url: str, count: int) -> None:
-    runtime = await Runtime.open(settings_for(data, url))  # type: ignore[arg-type]
+    runtime = await Runtime.open(settings_for(data, url))
     await upgrade(runtime.database)
     await runtime.store.add_domain("patient.example", is_patient=True)
     created = await runtime.accounts.create_account(PATIENT, AccountKind.PATIENT, PASSWORD)
@@ -108,7 +108,7 @@ async def serve(data: Path, url: str) -> None:
     """The child: the webmail on port 0, its port printed, until SIGTERM."""
     from webmail.service import WebService
 
-    runtime = await Runtime.open(settings_for(data, url))  # type: ignore[arg-type]
+    runtime = await Runtime.open(settings_for(data, url))
     service = WebService(runtime)
     await service.start()
     print(service.port, flush=True)

@@ -128,10 +128,7 @@ class MxHandler:
             )
             log_refusal(server, "RCPT", reply, address)
             return str(reply)
-        envelope.rcpt_tos.append(address)
-        envelope.rcpt_options.extend(options)
-        envelope.rcpt_dsn.append(server.pending_rcpt_dsn)
-        envelope.account_routes.append(route)
+        envelope.accept_recipient(address, options, server.pending_rcpt_dsn, route)
         return str(codes.RECIPIENT_OK)
 
     async def handle_DATA(self, server: Any, session: Session, envelope: MssEnvelope) -> str:

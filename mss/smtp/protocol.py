@@ -34,6 +34,13 @@ class MssEnvelope(Envelope):
         self.rcpt_dsn: list[RcptDsn] = []
         self.account_routes: list[Any] = []
 
+    def accept_recipient(self, address: str, options: list[str], dsn: RcptDsn, route: Any) -> None:
+        """Record a recipient that passed RCPT, with its DSN parameters and its route."""
+        self.rcpt_tos.append(address)
+        self.rcpt_options.extend(options)
+        self.rcpt_dsn.append(dsn)
+        self.account_routes.append(route)
+
 
 class MssSMTP(SMTP):
     def __init__(self, handler: Any, **kwargs: Any) -> None:
