@@ -16,6 +16,7 @@ from directory.service import DirectoryService
 from mss.accounts import AccountService, Publisher
 from mss.config import Settings
 from mss.correspondents import CorrespondentBook
+from mss.inbound import InboundService
 from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
 from mss.serverkey import load_or_create_secret
@@ -45,6 +46,7 @@ class Runtime:
     trust: TrustRegistry
     queue: OutboundQueue
     policy: Policy
+    inbound: InboundService
     submission: SubmissionService
     directory: DirectoryService
 
@@ -71,9 +73,20 @@ class Runtime:
         directory = DirectoryService(database.writer, ())
         accounts.add_publisher(_publisher(directory))
         policy = Policy(store, trust, correspondents, DirectoryClassifier(directory))
-        submission = SubmissionService(store, policy, queue)
+        inbound = InboundService(store, policy)
+        submission = SubmissionService(store, policy, queue, inbound)
         return cls(
-            settings, database, feed, store, accounts, trust, queue, policy, submission, directory
+            settings,
+            database,
+            feed,
+            store,
+            accounts,
+            trust,
+            queue,
+            policy,
+            inbound,
+            submission,
+            directory,
         )
 
     async def close(self) -> None:

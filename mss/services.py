@@ -62,7 +62,7 @@ def build_services(runtime: Runtime) -> list[Service]:
         services.append(
             SmtpService(
                 settings,
-                MxHandler(settings, runtime.store, runtime.policy, runtime.trust, runtime.queue),
+                MxHandler(settings, runtime.inbound, runtime.policy, runtime.trust, runtime.queue),
                 SubmissionHandler(settings, runtime.accounts, runtime.submission, throttle),
                 runtime.trust,
             )

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from mss.accounts import UnlockedAccount
 from mss.delivery import DeliveryStore, deliver
+from mss.inbound import InboundService
 from mss.mime import parse_message
 from mss.policy import (
     LocalRoute,
@@ -66,8 +67,11 @@ class Outbox(Protocol):
 
 
 class SubmissionService:
-    def __init__(self, store: DeliveryStore, policy: Policy, outbox: Outbox) -> None:
+    def __init__(
+        self, store: DeliveryStore, policy: Policy, outbox: Outbox, inbound: InboundService
+    ) -> None:
         self._store = store
+        self._inbound = inbound
         self._policy = policy
         self._outbox = outbox
 
@@ -119,8 +123,7 @@ class SubmissionService:
     async def _deliver_local(
         self, sender: str, kind: SenderKind, route: LocalRoute, raw: bytes
     ) -> None:
-        await deliver(self._store, route.account, "INBOX", raw)
-        await self._policy.record_delivery(sender, kind, route.account)
+        await self._inbound.receive(sender, kind, route.account, raw)
 
     async def _queue_remote(
         self, envelope: Envelope, remote: list[Recipient], raw: bytes, account_id: int

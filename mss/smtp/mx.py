@@ -15,7 +15,7 @@ from aiosmtpd.smtp import SMTP, Session
 
 from mss.addresses import domain_of
 from mss.config import Settings
-from mss.delivery import DeliveryStore, deliver
+from mss.inbound import InboundService
 from mss.policy import LocalRoute, Policy, PolicyError, Refusal
 from mss.queue import OutboundQueue
 from mss.smtp import codes
@@ -50,13 +50,13 @@ class MxHandler:
     def __init__(
         self,
         settings: Settings,
-        store: DeliveryStore,
+        inbound: InboundService,
         policy: Policy,
         trust: PeerTrust,
         queue: OutboundQueue,
     ) -> None:
         self._settings = settings
-        self._store = store
+        self._inbound = inbound
         self._policy = policy
         self._trust = trust
         self._queue = queue
@@ -155,8 +155,7 @@ class MxHandler:
                     server.connection_id,
                     route.address,
                 )
-                await deliver(self._store, route.account, "INBOX", trace + content)
-                await self._policy.record_delivery(sender, kind, route.account)
+                await self._inbound.receive(sender, kind, route.account, trace + content)
             await report_delivery(
                 self._queue,
                 self._settings.hostname,

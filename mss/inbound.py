@@ -1,0 +1,84 @@
+"""Receiving mail into a local INBOX: the one path that MX delivery and local submission share.
+
+A message is committed first (through :func:`mss.delivery.deliver`), then the policy remembers
+who wrote to a patient, then each registered :class:`DeliveryObserver` sees the message while the
+server still holds its plaintext: that is the only moment features that act on content (read
+receipts, calendar invitations, documents filed in the vault) can do so, since stored mail is
+sealed to its owner. Observers run after the commit, so a failing observer never loses or refuses
+the message: its error is logged and the next observer runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+from mss.delivery import INBOX, DeliveryStore, deliver
+from mss.mime import parse_message
+from mss.mime.model import MessageStructure
+from mss.policy import Policy, SenderKind
+from mss.store.records import Account, Appended
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A message just committed to ``recipient``'s INBOX, with its plaintext still in memory."""
+
+    sender: str
+    """The envelope sender (the Return-Path); empty for the null reverse-path of reports."""
+    sender_kind: SenderKind
+    recipient: Account
+    raw: bytes
+    stored: Appended
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def parsed(self) -> MessageStructure:
+        """Parsed once, on first use, and shared by every observer."""
+        return parse_message(self.raw)
+
+
+class DeliveryObserver(Protocol):
+    """A feature that acts on mail as it arrives; registered once on the :class:`InboundService`."""
+
+    name: str
+
+    async def delivered(self, message: InboundMessage) -> None: ...
+
+
+class InboundService:
+    def __init__(self, store: DeliveryStore, policy: Policy) -> None:
+        self._store = store
+        self._policy = policy
+        self._observers: list[DeliveryObserver] = []
+
+    def add_observer(self, observer: DeliveryObserver) -> None:
+        self._observers.append(observer)
+
+    @property
+    def observers(self) -> Sequence[DeliveryObserver]:
+        return tuple(self._observers)
+
+    async def receive(
+        self, sender: str, kind: SenderKind, recipient: Account, raw: bytes
+    ) -> Appended:
+        """Commit ``raw`` to ``recipient``'s INBOX, then let every observer see it."""
+        stored = await deliver(self._store, recipient, INBOX, raw)
+        await self._policy.record_delivery(sender, kind, recipient)
+        message = InboundMessage(sender, kind, recipient, raw, stored)
+        for observer in self._observers:
+            try:
+                await observer.delivered(message)
+            except Exception:
+                log.exception(
+                    "observer %s failed on uid %s of %s",
+                    observer.name,
+                    stored.uid,
+                    recipient.address,
+                )
+        return stored
