@@ -46,6 +46,13 @@ class ServiceSettings(_Section):
     imap: bool = True
     web: bool = True
     queue: bool = True
+    reminders: bool = True
+
+
+class CalendarSettings(_Section):
+    """The agenda's reminders: prepared at delivery, appended to the INBOX when due."""
+
+    reminder_poll_seconds: float = Field(5.0, gt=0)
 
 
 class TlsSettings(_Section):
@@ -120,6 +127,7 @@ class Settings(_Section):
     limits: LimitSettings = LimitSettings()
     queue: QueueSettings = QueueSettings()
     smtp: SmtpSettings = SmtpSettings()
+    calendar: CalendarSettings = CalendarSettings()
     imap: ImapConfig = ImapConfig()
     trust: tuple[TrustedPeer, ...] = ()
 

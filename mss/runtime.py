@@ -14,12 +14,14 @@ from crypto.queuekey import load_or_create_queue_key
 from directory.model import AddressKind
 from directory.service import DirectoryService
 from mss.accounts import AccountService, Publisher
+from mss.calendar.service import CalendarService
 from mss.config import Settings
 from mss.correspondents import CorrespondentBook
 from mss.inbound import InboundService
 from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
 from mss.serverkey import load_or_create_secret
+from mss.store.calendar_repository import SqlCalendarStore
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
 from mss.store.queue_repository import SqlQueueStore
@@ -49,6 +51,7 @@ class Runtime:
     inbound: InboundService
     submission: SubmissionService
     directory: DirectoryService
+    calendar: CalendarService
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
@@ -75,6 +78,14 @@ class Runtime:
         policy = Policy(store, trust, correspondents, DirectoryClassifier(directory))
         inbound = InboundService(store, policy)
         submission = SubmissionService(store, policy, queue, inbound)
+        calendar = CalendarService(
+            SqlCalendarStore(database, store.committer),
+            submission,
+            load_or_create_secret(settings.data_path(settings.security.server_key)),
+            queue.key,
+            settings.hostname,
+        )
+        inbound.add_observer(calendar)
         return cls(
             settings,
             database,
@@ -87,6 +98,7 @@ class Runtime:
             inbound,
             submission,
             directory,
+            calendar,
         )
 
     async def close(self) -> None:

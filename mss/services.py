@@ -9,6 +9,7 @@ from __future__ import annotations
 from asyncio import sslproto
 from typing import Protocol
 
+from mss.calendar.worker import ReminderWorker
 from mss.imap.server import ImapService
 from mss.queue import QueueWorker
 from mss.ratelimit import AuthThrottle
@@ -73,4 +74,10 @@ def build_services(runtime: Runtime) -> list[Service]:
         services.append(WebService(runtime))
     if enabled.queue:
         services.append(QueueWorker(settings, runtime.queue, runtime.trust, runtime.store))
+    if enabled.reminders:
+        services.append(
+            ReminderWorker(
+                runtime.calendar.store, runtime.store, settings.calendar.reminder_poll_seconds
+            )
+        )
     return services

@@ -134,4 +134,8 @@ correspondents = Table(
 )
 
 import mss.store.queue_schema  # noqa: E402, F401  (adds the queue tables to this metadata)
-from mss.store import vault_schema, webmail_schema  # noqa: E402, F401  (webmail and vault tables)
+from mss.store import (  # noqa: E402, F401  (webmail, vault and agenda tables)
+    calendar_schema,
+    vault_schema,
+    webmail_schema,
+)
