@@ -18,9 +18,9 @@ from directory import api as directory_api
 from directory import fhir as directory_fhir
 from mss.runtime import Runtime
 from webmail import errors
-from webmail.api import account, auth, compose, live, mail, vault
+from webmail.api import account, agenda, auth, compose, live, mail, vault
 from webmail.api.deps import api_session
-from webmail.pages import auth_pages, mail_pages, other_pages
+from webmail.pages import agenda_pages, auth_pages, mail_pages, other_pages
 from webmail.security.headers import SecurityHeaders
 from webmail.security.sessions import WebSession
 from webmail.settings import WebSettings
@@ -58,6 +58,8 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         auth_pages.router,
         mail_pages.router,
         other_pages.router,
+        agenda.router,
+        agenda_pages.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

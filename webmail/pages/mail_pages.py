@@ -112,6 +112,9 @@ async def message(
             "images": request.query_params.get("images") == "1",
             "sandbox": FRAME_SANDBOX,
             "documents": await state.vault.list(session.unlocked),
+            "invitation": await state.runtime.calendar.event_of_message(
+                session.unlocked, mailbox.id, uid
+            ),
         }
     )
     return render(request, "message.html", context)

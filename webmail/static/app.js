@@ -71,6 +71,7 @@
     const body = {};
     for (const element of form.elements) {
       if (!element.name || element.disabled || element.type === "file") continue;
+      if (element.type === "submit" || element.type === "button") continue;
       const many = element.name.endsWith("[]");
       const name = many ? element.name.slice(0, -2) : element.name;
       if (many) {
@@ -113,7 +114,9 @@
     buttons.forEach((button) => { button.disabled = true; });
     try {
       const method = pick("method") || "POST";
-      const data = await api(method, pick("api"), method === "DELETE" ? undefined : formBody(form));
+      const body = formBody(form);
+      if (submitter && submitter.name) body[submitter.name] = submitter.value;
+      const data = await api(method, pick("api"), method === "DELETE" ? undefined : body);
       if (pick("done")) announce(pick("done"));
       if (form.dataset.show) {
         const output = form.querySelector("output");
