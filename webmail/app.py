@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from directory import api as directory_api
 from directory import fhir as directory_fhir
+from mss.dav.app import DavApp, well_known
 from mss.runtime import Runtime
 from webmail import errors
 from webmail.api import account, agenda, auth, compose, live, mail, vault
@@ -66,5 +67,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     for build in (directory_api.build_router, directory_fhir.build_router):
         app.include_router(build(runtime.directory, _signed_in_address))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/dav", DavApp(runtime), name="dav")
+    app.add_route("/.well-known/caldav", well_known, methods=["GET", "PROPFIND"])
     app.add_middleware(SecurityHeaders)
     return app

@@ -63,6 +63,7 @@ def fold(entries: Iterable[OpenedEntry]) -> list[CalendarEvent]:
                 personal=body["kind"] == "personal",
                 my_partstat=state.mine,
                 replies={a: p for a, (_, p) in (state.replies or {}).items()},
+                href=body.get("href"),
             )
         )
     return events
@@ -73,7 +74,7 @@ def _apply(state: _Fold, entry: OpenedEntry) -> None:
     if kind == "partstat":
         state.mine = PartStat(entry.body["partstat"])
         return
-    versions = parse_itip(str(entry.body["ics"]).encode())
+    versions = parse_itip(str(entry.body["ics"]).encode(), default=Method.PUBLISH)
     version = versions[0]
     if kind in ("personal", "organized") or version.method in (Method.REQUEST, Method.PUBLISH):
         if state.base is None or version.order >= state.base.order:

@@ -24,8 +24,13 @@ class CalendarError(ValueError):
 PARIS = ZoneInfo(limits.DEFAULT_TIMEZONE)
 
 
-def parse_itip(data: bytes, method_hint: str | None = None) -> list[EventVersion]:
-    """Every VEVENT of one iTIP object; :class:`CalendarError` when it must not be acted on."""
+def parse_itip(
+    data: bytes, method_hint: str | None = None, default: Method | None = None
+) -> list[EventVersion]:
+    """Every VEVENT of one iTIP object; :class:`CalendarError` when it must not be acted on.
+
+    ``default`` is the method of a plain calendar object without METHOD (RFC 4791 §4.1: what a
+    CalDAV client stores carries none)."""
     if len(data) > limits.MAX_CALENDAR_BYTES:
         raise CalendarError(f"calendar of {len(data)} bytes exceeds {limits.MAX_CALENDAR_BYTES}")
     try:
@@ -34,7 +39,10 @@ def parse_itip(data: bytes, method_hint: str | None = None) -> list[EventVersion
         raise CalendarError(f"unreadable calendar: {error}") from error
     if not isinstance(calendar, Calendar):
         raise CalendarError("not a VCALENDAR")
-    method = _method(calendar, method_hint)
+    if default is not None and "METHOD" not in calendar and method_hint is None:
+        method = default
+    else:
+        method = _method(calendar, method_hint)
     events = [c for c in calendar.subcomponents if isinstance(c, Event)]
     if not events:
         raise CalendarError("no VEVENT")

@@ -79,6 +79,13 @@ class CalendarEvent:
     personal: bool = False
     my_partstat: PartStat | None = None
     replies: dict[str, PartStat] = field(default_factory=dict)
+    href: str | None = None
+    """The name a CalDAV client stored the event under, when one did."""
+
+    @property
+    def dav_name(self) -> str:
+        """The event's resource name in the CalDAV collection."""
+        return self.href or f"{self.tag.hex()[:40]}.ics"
 
     @property
     def cancelled(self) -> bool:

@@ -300,6 +300,24 @@ class CalendarService:
         await self._schedule(owner.account, tag, version, list(offsets) or [3600])
         return entry
 
+    async def put_object(self, owner: UnlockedAccount, href: str, ics: bytes) -> EventVersion:
+        """A calendar object stored by a CalDAV client (RFC 4791 §5.3.2): the owner's own
+        version of the event, which wins over what came before it."""
+        version = parse_itip(ics, default=Method.PUBLISH)[0]
+        tag = self.tag(owner.account, version.uid)
+        for event in await self.events(owner):
+            if event.dav_name == href and event.tag != tag:
+                raise ValueError("this resource holds another event (RFC 4791 §5.3.2.1)")
+        await self._add(owner.account, tag, {"kind": "personal", "ics": version.ics, "href": href})
+        return version
+
+    async def delete_object(self, owner: UnlockedAccount, href: str) -> bool:
+        for event in await self.events(owner):
+            if event.dav_name == href:
+                await self._store.delete_event(owner.account.id, event.tag)
+                return True
+        return False
+
     async def delete_personal(self, owner: UnlockedAccount, event: CalendarEvent) -> None:
         if not event.personal:
             raise ValueError("only your own reminders can be deleted")

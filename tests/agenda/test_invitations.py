@@ -13,7 +13,7 @@ from email.policy import default
 from icalendar import Calendar
 
 from mailserver import DOCTOR, PASSWORD, PATIENT, MailServer
-from mss.calendar.model import PartStat
+from mss.calendar.model import PartStat, Person
 from queue_support import dump_database
 from tests.agenda.fixtures import invitation, vevent
 
@@ -115,3 +115,24 @@ async def test_the_database_holds_no_word_of_an_event(server: MailServer, canary
     dump = await dump_database(server.runtime)
     assert canary.encode() not in dump
     assert canary.encode("utf-16-le") not in dump
+
+
+async def test_schedule_invitation_and_the_organisers_copy_learns_the_answer(
+    server: MailServer,
+) -> None:
+    """The one entry point establishments' software will call: the attendee's REPLY updates the
+    organiser's copy of the attendee's PARTSTAT (RFC 5546 §3.2.3)."""
+    runtime = server.runtime
+    doctor = await runtime.accounts.authenticate(DOCTOR, PASSWORD)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+    uid = await runtime.calendar.schedule_invitation(
+        doctor, [Person(PATIENT)], "Bilan annuel", start, start + timedelta(minutes=45),
+        location="Cabinet", description="À jeun.",
+    )  # fmt: skip
+    patient = await runtime.accounts.authenticate(PATIENT, PASSWORD)
+    (received,) = await runtime.calendar.events(patient)
+    assert received.current.uid == uid and received.current.summary == "Bilan annuel"
+    await runtime.calendar.respond(patient, received, PartStat.TENTATIVE)
+    (organised,) = await runtime.calendar.events(doctor)
+    assert organised.current.uid == uid
+    assert organised.replies == {PATIENT: PartStat.TENTATIVE}

@@ -66,6 +66,23 @@ async def test_patient_answers_an_invitation_and_reads_the_agenda(
         await page.get_by_role("link", name="Mon agenda").first.click()
         await expect(page.locator("h1")).to_have_text("Mon agenda")
         await expect(page.locator(".events .event").first).to_contain_text("Consultation de suivi")
+        if width == 1280:
+            await page.get_by_text("Rappels").first.click()
+            await expect(page.get_by_label("la veille")).to_be_checked()
+            await expect(page.get_by_label("2 heures avant")).to_be_checked()
+            await page.get_by_label("la veille").uncheck()
+            await page.get_by_label("1 heure avant").check()
+            async with page.expect_navigation():
+                await page.get_by_role("button", name="Enregistrer les rappels").click()
+            unlocked = await web.runtime.accounts.authenticate(PATIENT, PASSWORD)
+            (event,) = await web.runtime.calendar.events(unlocked)
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                offsets = await web.runtime.calendar.reminder_offsets(unlocked, event)
+                if offsets == [7200, 3600]:
+                    break
+                await asyncio.sleep(0.1)
+            assert offsets == [7200, 3600]
         overflow = await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert overflow, f"no horizontal overflow at {width} px"
         await screenshot(page, f"agenda-list-{width}")

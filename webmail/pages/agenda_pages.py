@@ -19,6 +19,13 @@ from webmail.pages.render import environment, render
 router = APIRouter(include_in_schema=False)
 PARIS = ZoneInfo("Europe/Paris")
 HORIZON = timedelta(days=366)
+REMINDER_CHOICES = (
+    (7 * 86400, "agenda.offset.week"),
+    (86400, "agenda.offset.day"),
+    (2 * 3600, "agenda.offset.two_hours"),
+    (3600, "agenda.offset.hour"),
+    (1800, "agenda.offset.half_hour"),
+)
 
 
 def describe_when(
@@ -104,7 +111,12 @@ async def agenda(
 ) -> Response:
     now = datetime.now(UTC)
     calendar = state.runtime.calendar
-    context: dict[str, object] = {"session": session, "csrf": session.csrf_token, "view": view}
+    context: dict[str, object] = {
+        "session": session,
+        "csrf": session.csrf_token,
+        "view": view,
+        "reminders": {},
+    }
     if view == "week":
         today = now.astimezone(PARIS).date()
         chosen = date.fromisoformat(week) if week else today
@@ -126,10 +138,19 @@ async def agenda(
         found = await calendar.agenda(session.unlocked, now - HORIZON, now + HORIZON)
         slots = [Slot.of(o) for o in found]
         stamp = int(now.timestamp())
+        upcoming = [s for s in slots if (s.end or s.start) >= stamp]
+        reminders = {}
+        for event in {o.event.entry_id: o.event for o in found}.values():
+            if any(s.entry_id == event.entry_id for s in upcoming):
+                reminders[event.entry_id] = await calendar.reminder_offsets(
+                    session.unlocked, event
+                )
         context.update(
             {
-                "upcoming": [s for s in slots if (s.end or s.start) >= stamp],
+                "upcoming": upcoming,
                 "past": [s for s in reversed(slots) if (s.end or s.start) < stamp],
+                "reminders": reminders,
+                "reminder_choices": REMINDER_CHOICES,
             }
         )
     return render(request, "agenda.html", context)
