@@ -107,3 +107,9 @@ def test_fold_follows_sequence_then_cancel_then_replies() -> None:
     reply = vevent(DOCTOR, PATIENT, method="REPLY", sequence=1, partstat="ACCEPTED")
     (event,) = fold([*entries, OpenedEntry(6, b"t", {"kind": "itip", "ics": reply})])
     assert event.replies == {PATIENT: PartStat.ACCEPTED}
+
+
+def test_an_unknown_time_zone_is_read_in_paris_time() -> None:
+    """A TZID that neither a VTIMEZONE nor the tz database defines: the trust space's zone."""
+    (version,) = parse_itip(vevent(DOCTOR, PATIENT, tzid="Mars/Olympus", timezone="").encode())
+    assert version.start == datetime(2026, 12, 10, 13, 30, tzinfo=UTC)
