@@ -76,7 +76,10 @@ def _apply(state: _Fold, entry: OpenedEntry) -> None:
         return
     versions = parse_itip(str(entry.body["ics"]).encode(), default=Method.PUBLISH)
     version = versions[0]
-    if kind in ("personal", "organized") or version.method in (Method.REQUEST, Method.PUBLISH):
+    if kind in ("personal", "organized", "copy") or version.method in (
+        Method.REQUEST,
+        Method.PUBLISH,
+    ):
         if state.base is None or version.order >= state.base.order:
             state.base, state.base_entry = version, entry
     elif version.method is Method.CANCEL:

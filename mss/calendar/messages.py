@@ -125,18 +125,33 @@ def invitation_message(
     calendar: bytes,
     when: str,
 ) -> bytes:
+    return itip_message(
+        organizer, attendees, f"Invitation : {summary}", f"{summary}\n{when}\n", calendar
+    )
+
+
+def itip_message(
+    sender: Person,
+    recipients: Sequence[Person],
+    subject: str,
+    text: str,
+    calendar: bytes,
+    method: Method = Method.REQUEST,
+) -> bytes:
+    """RFC 6047 §2.4: a readable text part, and the iTIP object as a ``text/calendar``
+    alternative whose ``method`` parameter matches its METHOD."""
     message = EmailMessage(policy=SMTP)
-    message["From"] = _address(organizer)
-    message["To"] = ", ".join(_address(a) for a in attendees)
-    message["Subject"] = f"Invitation : {summary}"
+    message["From"] = _address(sender)
+    message["To"] = ", ".join(_address(a) for a in recipients)
+    message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=organizer.address.rpartition("@")[2])
-    message.set_content(f"{summary}\n{when}\n")
+    message["Message-ID"] = make_msgid(domain=sender.address.rpartition("@")[2])
+    message.set_content(text)
     message.add_alternative(
         calendar,
         maintype="text",
         subtype="calendar",
-        params={"method": Method.REQUEST.value, "charset": "utf-8"},
+        params={"method": method.value, "charset": "utf-8"},
     )
     return message.as_bytes()
 

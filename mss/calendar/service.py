@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from crypto.queuekey import QueueKey
 from crypto.tags import keyed_tag
 from mss.accounts import UnlockedAccount
+from mss.addresses import InvalidAddress
 from mss.calendar import limits
 from mss.calendar.expand import next_start, occurrences
 from mss.calendar.fold import OpenedEntry, fold
@@ -26,6 +27,7 @@ from mss.calendar.itip import CalendarError, parse_itip
 from mss.calendar.messages import (
     invitation_calendar,
     invitation_message,
+    itip_message,
     reminder_message,
     reply_message,
 )
@@ -39,6 +41,7 @@ from mss.calendar.model import (
     Source,
 )
 from mss.calendar.parts import calendar_parts
+from mss.calendar.scheduling import Outgoing, plan_remove, plan_store, with_schedule_status
 from mss.calendar.sealing import (
     Schedule,
     SealedEntry,
@@ -47,10 +50,11 @@ from mss.calendar.sealing import (
     seal_entry,
     seal_schedule,
 )
-from mss.calendar.wording import french_when
+from mss.calendar.wording import ANSWERS, french_when
 from mss.calendar.worker import DueReminders
 from mss.inbound import InboundMessage
 from mss.mailcrypto import seal_message
+from mss.policy import PolicyError
 from mss.store.calendar_records import EntryRecord, NewReminder, ReminderRecord
 from mss.store.errors import NotFound
 from mss.store.records import Account
@@ -79,6 +83,8 @@ class CalendarStore(DueReminders, Protocol):
 
 
 class Sender(Protocol):
+    async def check_recipient(self, account: Account, address: str) -> Any: ...
+
     """The one sending path (``mss.submission.SubmissionService``), as the agenda needs it."""
 
     async def submit(self, sender: UnlockedAccount, envelope: Envelope, raw: bytes) -> Any: ...
@@ -302,21 +308,78 @@ class CalendarService:
 
     async def put_object(self, owner: UnlockedAccount, href: str, ics: bytes) -> EventVersion:
         """A calendar object stored by a CalDAV client (RFC 4791 §5.3.2): the owner's own
-        version of the event, which wins over what came before it."""
+        version of the event, which wins over what came before it, and the iMIP messages the
+        change implies (RFC 6638 §3.2) sent on the owner's behalf."""
         version = parse_itip(ics, default=Method.PUBLISH)[0]
         tag = self.tag(owner.account, version.uid)
+        before = None
         for event in await self.events(owner):
             if event.dav_name == href and event.tag != tag:
                 raise ValueError("this resource holds another event (RFC 4791 §5.3.2.1)")
-        await self._add(owner.account, tag, {"kind": "personal", "ics": version.ics, "href": href})
+            if event.tag == tag:
+                before = event
+        address = owner.account.address
+        plans = plan_store(
+            address,
+            before.current if before is not None else None,
+            version,
+            before.my_partstat if before is not None else None,
+        )
+        statuses = await self._send_plans(owner, version, plans)
+        body: dict[str, Any] = {
+            "kind": _kind_of_copy(address, version),
+            "ics": with_schedule_status(version.ics, statuses) if statuses else version.ics,
+            "href": href,
+        }
+        if before is not None and before.source.mailbox_id is not None:
+            body.update(mailbox_id=before.source.mailbox_id, uid=before.source.uid)
+        await self._add(owner.account, tag, body)
+        for plan in plans:
+            if plan.partstat is not None:
+                await self._add(owner.account, tag, {"kind": "partstat", "partstat": plan.partstat})
         return version
 
     async def delete_object(self, owner: UnlockedAccount, href: str) -> bool:
         for event in await self.events(owner):
             if event.dav_name == href:
+                plans = plan_remove(owner.account.address, event.current)
+                await self._send_plans(owner, event.current, plans)
                 await self._store.delete_event(owner.account.id, event.tag)
                 return True
         return False
+
+    async def _send_plans(
+        self, owner: UnlockedAccount, version: EventVersion, plans: Sequence[Outgoing]
+    ) -> dict[str, str]:
+        """Send each planned iMIP message to the recipients the policy accepts; the
+        SCHEDULE-STATUS of each recipient (RFC 6638 §3.2.9: 1.2 delivered, 3.7 refused)."""
+        account = owner.account
+        me = Person(account.address, account.display_name or None)
+        statuses: dict[str, str] = {}
+        for plan in plans:
+            accepted = []
+            for address in plan.recipients:
+                try:
+                    await self._sender.check_recipient(account, address)
+                except (PolicyError, InvalidAddress) as error:
+                    log.info("calendar message to %s not sent: %s", address, error)
+                    statuses[address] = "3.7"
+                    continue
+                accepted.append(address)
+            if not accepted:
+                continue
+            raw = itip_message(
+                me,
+                [Person(a) for a in accepted],
+                _subject(plan, version),
+                f"{version.summary}\n{french_when(version.start, version.end, version.all_day)}\n",
+                plan.calendar,
+                plan.method,
+            )
+            envelope = Envelope(account.address, tuple(Recipient(a) for a in accepted))
+            await self._sender.submit(owner, envelope, raw)
+            statuses.update((address, "1.2") for address in accepted)
+        return statuses
 
     async def delete_personal(self, owner: UnlockedAccount, event: CalendarEvent) -> None:
         if not event.personal:
@@ -347,3 +410,23 @@ class CalendarService:
 
 
 _NO_SOURCE = Source()
+
+
+def _kind_of_copy(owner: str, version: EventVersion) -> str:
+    """What a client-stored object is to the agenda: the owner's own reminder when nobody else
+    takes part, an event they organise, or their copy of someone else's invitation."""
+    if not version.attendees and (
+        version.organizer is None or version.organizer.address == owner.lower()
+    ):
+        return "personal"
+    if version.organizer is None or version.organizer.address == owner.lower():
+        return "organized"
+    return "copy"
+
+
+def _subject(plan: Outgoing, version: EventVersion) -> str:
+    if plan.method is Method.CANCEL:
+        return f"Annulé : {version.summary}"
+    if plan.method is Method.REPLY and plan.partstat is not None:
+        return f"{ANSWERS[plan.partstat]} : {version.summary}"
+    return f"Invitation : {version.summary}"

@@ -63,7 +63,24 @@ class DavApp:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self._bridge.loop is None:
             self._bridge.loop = asyncio.get_running_loop()
-        await self._wsgi(scope, receive, send)
+        await self._wsgi(scope, receive, _advertise_scheduling(send))
+
+
+def _advertise_scheduling(send: Any) -> Any:
+    """RFC 6638 §2: ``calendar-auto-schedule`` in the DAV header tells clients that the server
+    sends the iMIP messages (mss.calendar.scheduling), so that they do not mail them twice."""
+
+    async def wrapped(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            headers = []
+            for name, value in message.get("headers", []):
+                if name.lower() == b"dav" and b"calendar-auto-schedule" not in value:
+                    value = value + b", calendar-auto-schedule"
+                headers.append((name, value))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return wrapped
 
 
 async def well_known(request: Request) -> Response:

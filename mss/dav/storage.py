@@ -54,7 +54,7 @@ class MssCollection(BaseCollection):
         return radicale_item.Item(
             collection=self,
             href=event.dav_name,
-            text=event_ics(event.current).decode("utf-8"),
+            text=event_ics(event.current, event.replies).decode("utf-8"),
             last_modified=self._modified,
         )
 
