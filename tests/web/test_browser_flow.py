@@ -100,7 +100,8 @@ async def test_patient_receives_saves_and_replies(web: Web, browser: Browser, im
 
     save = page.get_by_role("button", name="Enregistrer dans mes documents compte-rendu.pdf")
     await save.click()
-    await expect(page.get_by_role("button", name="Enregistré dans mes documents")).to_be_visible()
+    saved = page.get_by_role("button", name="Enregistré dans mes documents")
+    await expect(saved).to_be_visible(timeout=15_000)  # sealing a document on a busy machine
 
     await page.get_by_role("link", name="Répondre", exact=True).click()
     await expect(page.get_by_label("À", exact=True)).to_have_value(re.compile(DOCTOR))
