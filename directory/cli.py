@@ -17,7 +17,6 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from directory.api import entry_out
 from directory.errors import DirectoryError
 from directory.importer import ImportProgress, ImportReport, Rejection
 from directory.schema import create_directory_schema
@@ -145,6 +144,8 @@ def show(
     if entry is None:
         console.print(f"[red]unknown address:[/red] {address}")
         raise typer.Exit(1)
+    from directory.api import entry_out  # FastAPI's models: only for this command
+
     console.print_json(entry_out(entry).model_dump_json())
     if not entry.listed:
         console.print("[yellow]on the red list: never listed in searches[/yellow]")

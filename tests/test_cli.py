@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PASSWORD = "correct horse battery"
@@ -127,7 +128,7 @@ def test_operator_errors_are_one_clear_line_and_exit_1(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help(tmp_path: Path) -> None:
-    for command in (
+    commands = (
         [],
         ["init"],
         ["domain", "add"],
@@ -136,6 +137,9 @@ def test_every_command_has_help(tmp_path: Path) -> None:
         ["passwd"],
         ["serve"],
         ["demo"],
-    ):
-        result = mss(tmp_path, *command, "--help")
+    )
+    # Each is its own process; they run side by side, since each mostly waits for its imports.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda command: mss(tmp_path, *command, "--help"), commands))
+    for command, result in zip(commands, results, strict=True):
         assert result.returncode == 0 and "Usage" in result.stdout, command

@@ -12,16 +12,17 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from mss.accounts import AuthenticationFailed, WeakPassword
 from mss.addresses import InvalidAddress
 from mss.config import ConfigError, Settings, load_settings
-from mss.runtime import Runtime
-from mss.store.errors import StoreError
-from mss.store.migrate import SchemaOutOfDate, check_schema
+from mss.store.errors import SchemaOutOfDate, StoreError
+
+if TYPE_CHECKING:
+    from mss.runtime import Runtime
 
 T = TypeVar("T")
 OPERATOR_ERRORS = (
@@ -69,6 +70,11 @@ async def open_runtime(settings: Settings, check: bool = True) -> AsyncIterator[
         raise ConfigError(
             f"data directory {settings.data_dir} does not exist: run `mss init` first"
         )
+    # Imported here: the runtime pulls in every part of the server, which `--help` and the
+    # commands that fail early do not need.
+    from mss.runtime import Runtime
+    from mss.store.migrate import check_schema
+
     runtime = await Runtime.open(settings)
     try:
         if check:

@@ -9,7 +9,6 @@ import typer
 
 from mss.cli.common import open_runtime, options, run
 from mss.config import CONFIG_FILE_NAME, Settings, load_settings
-from mss.store.migrate import upgrade
 from mss.tls import make_development_pki, tls_files
 
 CONFIG_TEMPLATE = """\
@@ -59,4 +58,6 @@ def initialise(
 
 async def _migrate(settings: Settings) -> None:
     async with open_runtime(settings, check=False) as runtime:
+        from mss.store.migrate import upgrade  # alembic: only when creating or migrating
+
         await upgrade(runtime.database)

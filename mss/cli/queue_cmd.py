@@ -7,16 +7,18 @@ nothing here opens a message. A running worker picks the changes up at its next 
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mss.cli.common import open_runtime, options, run
 from mss.config import Settings
 from mss.queue.schedule import MS, now_ms
-from mss.runtime import Runtime
 from mss.store.queue_records import QueueListing, RecipientState
 from mss.store.queue_repository import SqlQueueStore
+
+if TYPE_CHECKING:
+    from mss.runtime import Runtime
 
 app = typer.Typer(help="The outbound queue (mail for other operators).", no_args_is_help=True)
 

@@ -7,17 +7,17 @@ import secrets
 import shutil
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mss.cli.common import open_runtime, options, run
 from mss.cli.init_cmd import initialise
 from mss.config import Settings, load_settings
-from mss.delivery import deliver
-from mss.runtime import Runtime
-from mss.services import build_services, tune_tls_read_buffer
 from mss.store.records import AccountKind
+
+if TYPE_CHECKING:
+    from mss.runtime import Runtime
 
 DEMO_MARKER = ".mss-demo"
 DEMO_DOMAIN = "demo.mss.localhost"
@@ -33,6 +33,8 @@ def serve(ctx: typer.Context) -> None:
 
 
 async def serve_until_stopped(settings: Settings, banner: list[str] | None = None) -> None:
+    from mss.services import build_services, tune_tls_read_buffer  # every front end: only here
+
     tune_tls_read_buffer()
     async with open_runtime(settings) as runtime:
         services = build_services(runtime)
@@ -125,4 +127,6 @@ async def _welcome(runtime: Runtime, patient_address: str) -> None:
         "Bonjour,\r\n\r\nVos échanges avec votre équipe de soins arrivent ici, chiffrés.\r\n"
         "\r\nDr Jeanne Martin\r\n"
     ).encode()
+    from mss.delivery import deliver
+
     await deliver(runtime.store, account, "INBOX", message)

@@ -7,15 +7,17 @@ configuration file (``[[trust]]``) are listed too but changed only in the file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mss.cli.common import open_runtime, options, run
 from mss.config import Settings
-from mss.runtime import Runtime
 from mss.store.trust_sql import SqlTrustStore
 from mss.trust import Peer, TrustRegistry
+
+if TYPE_CHECKING:
+    from mss.runtime import Runtime
 
 app = typer.Typer(
     help="The trust space: operators we relay to and accept mail from.", no_args_is_help=True

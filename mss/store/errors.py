@@ -15,3 +15,7 @@ class NotFound(StoreError):
 
 class Conflict(StoreError):
     """The operation contradicts the current state (e.g. deleting INBOX)."""
+
+
+class SchemaOutOfDate(Exception):
+    """The database must be created or migrated before the server can use it."""

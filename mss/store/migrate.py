@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from mss.store.database import Database
+from mss.store.errors import SchemaOutOfDate
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -48,7 +49,3 @@ async def check_schema(database: Database) -> None:
     if current != head:
         state = "has no schema" if current is None else f"is at schema {current}, not {head}"
         raise SchemaOutOfDate(f"the database {state}: run `mss init` to create or migrate it")
-
-
-class SchemaOutOfDate(Exception):
-    """The database must be created or migrated before the server can use it."""
