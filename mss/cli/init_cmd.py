@@ -52,6 +52,9 @@ def initialise(
     files = tls_files(settings)
     if not files.cert.exists():
         make_development_pki(files, settings.hostname)
+    from mss.signatures.pki import SigningAuthority  # pyHanko's stack: only when initialising
+
+    SigningAuthority(settings.data_path(Path("keys")), settings.hostname)
     run(_migrate(settings))
     return settings
 

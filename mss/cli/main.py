@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 
 from directory import cli as directory_cli
-from mss.cli import account_cmd, domain_cmd, init_cmd, queue_cmd, serve_cmd, trust_cmd
+from mss.cli import (
+    account_cmd,
+    domain_cmd,
+    init_cmd,
+    queue_cmd,
+    serve_cmd,
+    sign_cmd,
+    trust_cmd,
+)
 from mss.cli.common import Options, fail, options
 from mss.config import ConfigError
 
@@ -65,5 +73,6 @@ def directory_database(ctx: typer.Context) -> None:
 
 
 app.add_typer(trust_cmd.app, name="trust")
+app.add_typer(sign_cmd.app, name="sign")
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(serve_cmd.demo)

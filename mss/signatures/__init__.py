@@ -1,0 +1,1 @@
+"""Electronic signatures of PDF documents (PAdES), their audit trail and their evidence."""
