@@ -55,6 +55,14 @@ class CalendarSettings(_Section):
     reminder_poll_seconds: float = Field(5.0, gt=0)
 
 
+class SignatureSettings(_Section):
+    """Electronic signatures: the RFC 3161 authority (empty: the local development one that
+    ``mss init`` creates) and the webmail's public address, for the links in requests."""
+
+    tsa_url: str = ""
+    web_url: str = ""
+
+
 class TlsSettings(_Section):
     """Paths relative to the data directory unless absolute."""
 
@@ -128,6 +136,7 @@ class Settings(_Section):
     queue: QueueSettings = QueueSettings()
     smtp: SmtpSettings = SmtpSettings()
     calendar: CalendarSettings = CalendarSettings()
+    signatures: SignatureSettings = SignatureSettings()
     imap: ImapConfig = ImapConfig()
     trust: tuple[TrustedPeer, ...] = ()
 

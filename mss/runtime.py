@@ -7,7 +7,7 @@ so there is exactly one store, one change feed, one queue and one policy per pro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from crypto import Argon2Params
 from crypto.queuekey import load_or_create_queue_key
@@ -31,6 +31,9 @@ from mss.store.trust_sql import SqlTrustStore
 from mss.submission import SubmissionService
 from mss.trust import TrustRegistry
 
+if TYPE_CHECKING:
+    from mss.signatures.service import SignatureService
+
 ARGON2_LEVELS = {
     "minimum": Argon2Params.minimum,
     "interactive": Argon2Params.interactive,
@@ -52,6 +55,15 @@ class Runtime:
     submission: SubmissionService
     directory: DirectoryService
     calendar: CalendarService
+    _signatures: SignatureService | None = None
+
+    def signatures(self) -> SignatureService:
+        """Built on first use: only a process that handles signatures loads pyHanko."""
+        if self._signatures is None:
+            from mss.signatures.wiring import build_signature_service
+
+            self._signatures = build_signature_service(self)
+        return self._signatures
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:

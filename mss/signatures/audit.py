@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 GENESIS = "0" * 64
@@ -93,7 +94,11 @@ def to_json(trail: Sequence[AuditEvent]) -> str:
 
 
 def from_json(data: str) -> list[AuditEvent]:
-    return [AuditEvent(**{**item, "kind": EventKind(item["kind"])}) for item in json.loads(data)]
+    return from_json_items(json.loads(data))
+
+
+def from_json_items(items: Sequence[dict[str, Any]]) -> list[AuditEvent]:
+    return [AuditEvent(**{**item, "kind": EventKind(item["kind"])}) for item in items]
 
 
 def render(trail: Sequence[AuditEvent], document_sha256: str) -> str:

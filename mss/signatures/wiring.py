@@ -1,0 +1,35 @@
+"""Building the signature service from a runtime's parts, on first use: pyHanko's stack and the
+signing keys are loaded only by a process that handles signatures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mss.signatures.pki import SigningAuthority
+from mss.signatures.service import SignatureService, SignedCopyFiler
+from mss.signatures.timestamping import timestamper
+from mss.store.signature_sql import SqlSignatureStore
+
+if TYPE_CHECKING:
+    from mss.runtime import Runtime
+
+
+def build_signature_service(
+    runtime: Runtime, filer: SignedCopyFiler | None = None
+) -> SignatureService:
+    settings = runtime.settings
+    authority = SigningAuthority(settings.data_path(Path("keys")), settings.hostname)
+    web_url = settings.signatures.web_url or (
+        f"http://{settings.hostname}:{settings.listen.web_port}"
+    )
+    return SignatureService(
+        SqlSignatureStore(runtime.database, runtime.store.committer),
+        runtime.store,
+        runtime.submission,
+        runtime.inbound,
+        authority,
+        timestamper(authority, settings.signatures.tsa_url),
+        web_url,
+        filer,
+    )
