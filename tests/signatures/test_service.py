@@ -9,6 +9,7 @@ import asyncio
 import base64
 import email
 import email.policy
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -195,6 +196,9 @@ async def test_bad_documents_and_unknown_signers_store_nothing(runtime: Runtime)
     )
     with pytest.raises(RefusedPdf):
         await service.create(Actor(people[ADMISSIONS]), hostile)
+    past = replace(_request([PATIENT]), expires_at=datetime.now(UTC) - timedelta(minutes=1))
+    with pytest.raises(ValueError, match="past"):
+        await service.create(Actor(people[ADMISSIONS]), past)
     with pytest.raises(ValueError, match="not an account"):
         await service.create(Actor(people[ADMISSIONS]), _request([f"nobody@{DOMAIN}"]))
     assert await read_mailbox(runtime, PATIENT) == []
