@@ -1,8 +1,8 @@
 """Abuse limits shared by SMTP, IMAP and the webmail (in memory, per process).
 
-Failed authentications are counted per client IP and per account name in a sliding window; an
-unknown account counts exactly like a known one, so the limiter cannot be used to probe which
-accounts exist. A fixed delay before each failure reply slows guessing further.
+Failed authentications are counted per client IP, per (IP, account name) and per account name in
+sliding windows; an unknown account counts exactly like a known one, so the limiter cannot be
+used to probe which accounts exist. :class:`AuthThrottle` says how each count is used.
 """
 
 from __future__ import annotations
@@ -49,20 +49,43 @@ class SlidingWindow:
 
 
 class AuthThrottle:
+    """Failures block a source, and a source guessing one account, but never the account.
+
+    A hard account-wide block would let anyone lock the owner out with a few wrong passwords
+    from anywhere. Instead: a source that fails ``per_ip`` times in the window is blocked; a
+    source that fails ``per_account`` times for one account is blocked for that account; and
+    every failure reply for an account waits longer as failures for it pile up from any
+    source (doubling each ``per_account`` failures, at most 32 times the base delay), which
+    slows a distributed guess without ever delaying the owner's correct password.
+    """
+
+    MAX_DOUBLINGS = 5
+
     def __init__(self, per_ip: int, per_account: int, window: float, delay: float) -> None:
         self._ips = SlidingWindow(per_ip, window)
+        self._pairs = SlidingWindow(per_account, window)
         self._accounts = SlidingWindow(per_account, window)
         self._delay = delay
 
+    @staticmethod
+    def _pair(ip: str, account: str) -> str:
+        return f"{ip}\0{account.lower()}"
+
     def blocked(self, ip: str, account: str) -> bool:
-        return self._ips.exceeded(ip) or self._accounts.exceeded(account.lower())
+        return self._ips.exceeded(ip) or self._pairs.exceeded(self._pair(ip, account))
+
+    def failure_delay(self, account: str) -> float:
+        doublings = self._accounts.count(account.lower()) // max(self._accounts.limit, 1)
+        return float(self._delay * 2 ** min(doublings, self.MAX_DOUBLINGS))
 
     async def failed(self, ip: str, account: str) -> None:
         """Record a failure, then wait before the caller replies."""
         self._ips.record(ip)
+        self._pairs.record(self._pair(ip, account))
         self._accounts.record(account.lower())
-        if self._delay:
-            await asyncio.sleep(self._delay)
+        delay = self.failure_delay(account)
+        if delay:
+            await asyncio.sleep(delay)
 
-    def succeeded(self, account: str) -> None:
-        self._accounts.clear(account.lower())
+    def succeeded(self, ip: str, account: str) -> None:
+        self._pairs.clear(self._pair(ip, account))

@@ -20,7 +20,9 @@ from mss.correspondents import CorrespondentBook
 from mss.inbound import InboundService
 from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
+from mss.ratelimit import AuthThrottle
 from mss.serverkey import load_or_create_secret
+from mss.signin import SignInService, TotpPresence
 from mss.store.calendar_repository import SqlCalendarStore
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
@@ -28,6 +30,7 @@ from mss.store.queue_repository import SqlQueueStore
 from mss.store.records import Account
 from mss.store.repository import SqlStore
 from mss.store.trust_sql import SqlTrustStore
+from mss.store.webmail_repository import SqlWebmailStore
 from mss.submission import SubmissionService
 from mss.trust import TrustRegistry
 
@@ -55,6 +58,7 @@ class Runtime:
     submission: SubmissionService
     directory: DirectoryService
     calendar: CalendarService
+    signin: SignInService
     _signatures: SignatureService | None = None
 
     def signatures(self) -> SignatureService:
@@ -98,6 +102,11 @@ class Runtime:
             settings.hostname,
         )
         inbound.add_observer(calendar)
+        signin = SignInService(
+            accounts,
+            auth_throttle(settings),
+            TotpPresence(SqlWebmailStore(database, store.committer)),
+        )
         return cls(
             settings,
             database,
@@ -111,12 +120,24 @@ class Runtime:
             submission,
             directory,
             calendar,
+            signin,
         )
 
     async def close(self) -> None:
         await self.store.close()
         await self.feed.stop()
         await self.database.dispose()
+
+
+def auth_throttle(settings: Settings) -> AuthThrottle:
+    """The one throttle of the process: failures count across every protocol."""
+    limits = settings.limits
+    return AuthThrottle(
+        limits.auth_failures_per_ip,
+        limits.auth_failures_per_account,
+        limits.auth_failure_window_seconds,
+        limits.auth_failure_delay_seconds,
+    )
 
 
 def _publisher(directory: DirectoryService) -> Publisher:

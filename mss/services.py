@@ -12,7 +12,6 @@ from typing import Protocol
 from mss.calendar.worker import ReminderWorker
 from mss.imap.server import ImapService
 from mss.queue import QueueWorker
-from mss.ratelimit import AuthThrottle
 from mss.runtime import Runtime
 from mss.smtp.mx import MxHandler
 from mss.smtp.service import SmtpService
@@ -43,33 +42,22 @@ def tune_tls_read_buffer() -> None:
     sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
 
 
-def auth_throttle(runtime: Runtime) -> AuthThrottle:
-    limits = runtime.settings.limits
-    return AuthThrottle(
-        limits.auth_failures_per_ip,
-        limits.auth_failures_per_account,
-        limits.auth_failure_window_seconds,
-        limits.auth_failure_delay_seconds,
-    )
-
-
 def build_services(runtime: Runtime) -> list[Service]:
     """The services enabled in the configuration."""
     settings = runtime.settings
     enabled = settings.services
-    throttle = auth_throttle(runtime)  # one for every protocol: failures count across them
     services: list[Service] = []
     if enabled.mx or enabled.submission:
         services.append(
             SmtpService(
                 settings,
                 MxHandler(settings, runtime.inbound, runtime.policy, runtime.trust, runtime.queue),
-                SubmissionHandler(settings, runtime.accounts, runtime.submission, throttle),
+                SubmissionHandler(settings, runtime.signin, runtime.submission),
                 runtime.trust,
             )
         )
     if enabled.imap:
-        services.append(ImapService(runtime, throttle=throttle))
+        services.append(ImapService(runtime))
     if enabled.web:
         services.append(WebService(runtime))
     if enabled.queue:

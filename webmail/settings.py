@@ -44,10 +44,6 @@ class WebSettings:
     ws_heartbeat_seconds: float = WS_HEARTBEAT_SECONDS
     inline_image_budget: int = INLINE_IMAGE_BUDGET
     max_upload_bytes: int = 25 * 1024 * 1024
-    auth_failures_per_ip: int = 10
-    auth_failures_per_account: int = 5
-    auth_failure_window_seconds: float = 300.0
-    auth_failure_delay_seconds: float = 1.0
     # Serve HTTPS with the server's certificate (``[tls]``) instead of plain HTTP behind a proxy.
     tls: bool = False
 
@@ -58,8 +54,4 @@ class WebSettings:
             host=settings.listen.host,
             port=settings.listen.web_port,
             max_upload_bytes=limits.max_message_bytes,
-            auth_failures_per_ip=limits.auth_failures_per_ip,
-            auth_failures_per_account=limits.auth_failures_per_account,
-            auth_failure_window_seconds=limits.auth_failure_window_seconds,
-            auth_failure_delay_seconds=limits.auth_failure_delay_seconds,
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from mss.accounts import AccountService
 from mss.ratelimit import AuthThrottle
 from mss.runtime import Runtime
+from mss.signin import SignInService
 from mss.store.repository import SqlStore
 from mss.store.vault_repository import SqlVaultStore
 from mss.store.webmail_repository import SqlWebmailStore
@@ -27,7 +28,9 @@ class WebState:
     accounts: AccountService
     sessions: SessionManager
     totp: TotpManager
+    signin: SignInService
     throttle: AuthThrottle
+    """The sign-in's own, for the TOTP step: wrong codes count like wrong passwords."""
     reader: MailReader
     actions: MailActions
     vault: VaultService
@@ -45,12 +48,8 @@ class WebState:
             accounts=runtime.accounts,
             sessions=SessionManager(web, settings),
             totp=TotpManager(web),
-            throttle=AuthThrottle(
-                settings.auth_failures_per_ip,
-                settings.auth_failures_per_account,
-                settings.auth_failure_window_seconds,
-                settings.auth_failure_delay_seconds,
-            ),
+            signin=runtime.signin,
+            throttle=runtime.signin.throttle,
             reader=reader,
             actions=MailActions(
                 store, reader, runtime.submission, vault, runtime.settings.limits.max_message_bytes

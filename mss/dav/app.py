@@ -46,7 +46,7 @@ class DavApp:
             "mss",
             privileged=True,
         )
-        self._bridge = DavBridge(runtime.accounts, runtime.calendar)
+        self._bridge = DavBridge(runtime.signin, runtime.calendar)
         # The placeholder plugins' start-up warnings ("authentication blocked") would mislead
         # an operator: they are replaced on the next lines.
         radicale_log = logging.getLogger("radicale")
@@ -58,12 +58,23 @@ class DavApp:
             radicale_log.setLevel(level)
         application._auth = MssAuth(configuration, self._bridge)
         application._storage = MssStorage(configuration, self._bridge)
-        self._wsgi = WSGIMiddleware(application, workers=WORKER_THREADS)
+        self._wsgi = WSGIMiddleware(_with_peer(application, self._bridge), workers=WORKER_THREADS)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self._bridge.loop is None:
             self._bridge.loop = asyncio.get_running_loop()
         await self._wsgi(scope, receive, _advertise_scheduling(send))
+
+
+def _with_peer(application: Any, bridge: DavBridge) -> Any:
+    """Radicale's sign-in does not see the request: the client's address reaches it through the
+    bridge's thread-local, set in the worker thread that runs the request."""
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        bridge.current.peer = str(environ.get("REMOTE_ADDR", ""))
+        return application(environ, start_response)
+
+    return wrapped
 
 
 def _advertise_scheduling(send: Any) -> Any:

@@ -9,6 +9,7 @@ from radicale.auth import BaseAuth
 
 from mss.accounts import AuthenticationFailed
 from mss.dav.bridge import DavBridge
+from mss.signin import Channel
 
 
 class MssAuth(BaseAuth):
@@ -19,7 +20,9 @@ class MssAuth(BaseAuth):
     def _login(self, login: str, password: str) -> str:
         self._bridge.current.unlocked = None
         try:
-            unlocked = self._bridge.call(self._bridge.accounts.authenticate(login, password))
+            unlocked = self._bridge.call(
+                self._bridge.signin.sign_in(login, password, self._bridge.current.peer, Channel.DAV)
+            )
         except AuthenticationFailed:
             return ""
         self._bridge.current.unlocked = unlocked

@@ -14,8 +14,9 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from mss.accounts import AccountService, UnlockedAccount
+from mss.accounts import UnlockedAccount
 from mss.calendar.service import CalendarService
+from mss.signin import SignInService
 
 T = TypeVar("T")
 CALL_TIMEOUT = 60.0
@@ -23,11 +24,13 @@ CALL_TIMEOUT = 60.0
 
 class _Current(threading.local):
     unlocked: UnlockedAccount | None = None
+    peer: str = ""
+    """The client's address, for the sign-in's throttle."""
 
 
 @dataclass
 class DavBridge:
-    accounts: AccountService
+    signin: SignInService
     calendar: CalendarService
     loop: asyncio.AbstractEventLoop | None = None
     """The server's loop, known from the first request on (the app is built before it runs)."""

@@ -29,6 +29,7 @@ from mss.imap.commands_nonauth import (
 from mss.imap.encode import capability_data, continuation_data
 from mss.imap.errors import CommandError
 from mss.imap.state import Done, SessionState
+from mss.signin import Channel, Throttled
 
 PLAIN = "PLAIN"
 
@@ -51,20 +52,17 @@ def _require_tls(state: SessionState) -> None:
 async def _unlock(state: SessionState, userid: str, password: str) -> Done:
     """Unlock the account's keys with the credential; on success the session is logged in.
 
-    The shared throttle (``mss.ratelimit``) counts failures per client address and per account
-    name, known or not, and delays each failure reply.
+    The one sign-in (:mod:`mss.signin`) applies the throttle shared by every protocol and the
+    second-factor rule (app passwords only for accounts with TOTP).
     """
-    throttle = state.services.throttle
-    if throttle.blocked(state.peer, userid):
-        state.auth_failures += 1
-        raise CommandError(NO, UNAVAILABLE, "Too many failed attempts; try again later")
     try:
-        unlocked = await state.services.accounts.authenticate(userid, password)
+        unlocked = await state.services.signin.sign_in(userid, password, state.peer, Channel.IMAP)
+    except Throttled:
+        state.auth_failures += 1
+        raise CommandError(NO, UNAVAILABLE, "Too many failed attempts; try again later") from None
     except AuthenticationFailed:
         state.auth_failures += 1
-        await throttle.failed(state.peer, userid)
         raise CommandError(NO, AUTHENTICATIONFAILED, "Authentication failed") from None
-    throttle.succeeded(userid)
     state.user = unlocked
     state.subscription = state.services.feed.subscribe(unlocked.account.id)
     # RFC 3501 §7.1: capabilities change with login, so the OK carries the new list.

@@ -19,7 +19,6 @@ from mss.imap.connection import Connection
 from mss.imap.session import Session
 from mss.imap.settings import ImapSettings
 from mss.imap.state import ImapServices
-from mss.ratelimit import AuthThrottle
 from mss.runtime import Runtime
 from mss.tls import server_context, tls_files
 
@@ -47,25 +46,14 @@ class ImapService:
         runtime: Runtime,
         settings: ImapSettings | None = None,
         tls: ssl.SSLContext | None = None,
-        throttle: AuthThrottle | None = None,
     ) -> None:
-        """``throttle`` should be the one SMTP and the webmail use, so that failures count
-        across protocols; without one, the IMAP service keeps its own."""
         self._listen = runtime.settings.listen
-        limits = runtime.settings.limits
         self.services = ImapServices(
             store=runtime.store,
-            accounts=runtime.accounts,
+            signin=runtime.signin,
             feed=runtime.feed,
             settings=settings or ImapSettings.from_settings(runtime.settings),
             tls=tls if tls is not None else load_tls(runtime),
-            throttle=throttle
-            or AuthThrottle(
-                limits.auth_failures_per_ip,
-                limits.auth_failures_per_account,
-                limits.auth_failure_window_seconds,
-                limits.auth_failure_delay_seconds,
-            ),
         )
         self._servers: list[asyncio.Server] = []
         self._sessions: set[asyncio.Task[None]] = set()

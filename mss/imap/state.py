@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from mss.accounts import AccountService, UnlockedAccount
+from mss.accounts import UnlockedAccount
 from mss.imap import codes
 from mss.imap.codes import Code
 from mss.imap.command import ParseOptions
@@ -20,7 +20,7 @@ from mss.imap.recent import RecentTracker
 from mss.imap.selected import SelectedMailbox
 from mss.imap.settings import ImapSettings
 from mss.imap.snapshot import SnapshotCache
-from mss.ratelimit import AuthThrottle
+from mss.signin import SignInService
 from mss.store.changes import ChangeFeed, Subscription
 from mss.store.interfaces import Store
 
@@ -39,11 +39,10 @@ class ImapServices:
     """The parts of the runtime the IMAP server uses, shared by all its sessions."""
 
     store: Store
-    accounts: AccountService
+    signin: SignInService
     feed: ChangeFeed
     settings: ImapSettings
     tls: ssl.SSLContext | None
-    throttle: AuthThrottle
     recent: RecentTracker = field(default_factory=RecentTracker)
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
 

@@ -16,10 +16,11 @@ from typing import Any
 
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Session
 
-from mss.accounts import AccountService, AuthenticationFailed, UnlockedAccount
+from mss.accounts import AuthenticationFailed, UnlockedAccount
 from mss.config import Settings
 from mss.policy import PolicyError, Refusal
-from mss.ratelimit import AuthThrottle, SlidingWindow
+from mss.ratelimit import SlidingWindow
+from mss.signin import Channel, SignInService, Throttled
 from mss.smtp import codes
 from mss.smtp.common import ehlo_lines, log_refusal, log_transaction, peer_ip, uses_tls
 from mss.smtp.protocol import MssEnvelope
@@ -34,14 +35,12 @@ class SubmissionHandler:
     def __init__(
         self,
         settings: Settings,
-        accounts: AccountService,
+        signin: SignInService,
         submission: SubmissionService,
-        throttle: AuthThrottle,
     ) -> None:
         self._settings = settings
-        self._accounts = accounts
+        self._signin = signin
         self._submission = submission
-        self._throttle = throttle
         self._sending = SlidingWindow(settings.smtp.messages_per_hour, HOUR)
 
     async def handle_EHLO(
@@ -78,20 +77,18 @@ class SubmissionHandler:
     async def _authenticate(self, server: Any, login: bytes, password: bytes) -> AuthResult:
         ip = peer_ip(server.session)
         address = login.decode("utf-8", "replace")
-        if self._throttle.blocked(ip, address):
+        try:
+            unlocked = await self._signin.sign_in(
+                address, password.decode("utf-8", "replace"), ip, Channel.SMTP
+            )
+        except Throttled:
             log_refusal(server, "AUTH", codes.AUTH_THROTTLED, address)
             await server.push(str(codes.AUTH_THROTTLED))
             return AuthResult(success=False, handled=True)
-        try:
-            unlocked = await self._accounts.authenticate(
-                address, password.decode("utf-8", "replace")
-            )
         except AuthenticationFailed:
-            await self._throttle.failed(ip, address)
             log_refusal(server, "AUTH", codes.AUTH_FAILED, address)
             await server.push(str(codes.AUTH_FAILED))
             return AuthResult(success=False, handled=True)
-        self._throttle.succeeded(address)
         log.info("conn=%s authenticated %s via %s", server.connection_id, address, unlocked.via)
         return AuthResult(success=True, auth_data=unlocked)
 

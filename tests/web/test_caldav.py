@@ -104,7 +104,7 @@ async def test_storage_and_bridge_refuse_other_accounts_even_without_radicale_ri
     """Radicale's owner_only rights stand in front; these guards hold behind them too."""
     patient = await web.runtime.accounts.authenticate(PATIENT, PASSWORD)
     loop = asyncio.get_running_loop()
-    bridge = DavBridge(web.runtime.accounts, web.runtime.calendar, loop)
+    bridge = DavBridge(web.runtime.signin, web.runtime.calendar, loop)
     storage = MssStorage(None, bridge)
 
     def as_patient() -> tuple[list[str], list[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from mss.accounts import AuthenticationFailed
+from mss.signin import Channel, Throttled
 from mss.store.records import CredentialKind
 from webmail.api.auth import client_ip
 from webmail.api.deps import Session, State, require_csrf
@@ -41,16 +42,14 @@ async def confirm_password(
     """The current password again, for what could take the account away from its owner."""
     t = translator(request)
     ip, address = client_ip(request), session.account.address
-    if state.throttle.blocked(ip, address):
-        raise HTTPException(429, t("error.throttled"), headers={"Retry-After": "60"})
     try:
-        unlocked = await state.accounts.authenticate(address, password)
+        unlocked = await state.signin.sign_in(address, password, ip, Channel.WEB)
         if unlocked.via is not CredentialKind.PASSWORD:
             raise AuthenticationFailed
+    except Throttled:
+        raise HTTPException(429, t("error.throttled"), headers={"Retry-After": "60"}) from None
     except AuthenticationFailed:
-        await state.throttle.failed(ip, address)
         raise HTTPException(403, t("error.bad_password")) from None
-    state.throttle.succeeded(address)
 
 
 @router.post("/password", response_model=Done, responses={403: {}, 422: {}})

@@ -14,7 +14,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from mss.accounts import AuthenticationFailed, UnlockedAccount
-from mss.store.records import CredentialKind
+from mss.signin import Channel, Throttled
 from mss.store.webmail_records import SessionStage
 from webmail.api.deps import (
     Pending,
@@ -58,16 +58,12 @@ async def _open(
 async def sign_in(body: SignIn, request: Request, response: Response, state: State) -> Next:
     t = translator(request)
     ip = client_ip(request)
-    if state.throttle.blocked(ip, body.address):
-        raise HTTPException(429, t("error.throttled"), headers={"Retry-After": "60"})
     try:
-        unlocked = await state.accounts.authenticate(body.address, body.password)
-        if unlocked.via is CredentialKind.APP_PASSWORD:
-            raise AuthenticationFailed
+        unlocked = await state.signin.sign_in(body.address, body.password, ip, Channel.WEB)
+    except Throttled:
+        raise HTTPException(429, t("error.throttled"), headers={"Retry-After": "60"}) from None
     except AuthenticationFailed:
-        await state.throttle.failed(ip, body.address)
         raise HTTPException(401, t("error.bad_credentials")) from None
-    state.throttle.succeeded(body.address)
     if await state.totp.enabled(unlocked.account.id):
         await _open(request, response, state, unlocked, SessionStage.AWAITING_TOTP)
         return Next(next="/login/totp")
@@ -97,7 +93,7 @@ async def second_factor(
     if not await state.totp.verify(pending.unlocked, body.code):
         await state.throttle.failed(ip, address)
         raise HTTPException(401, t("error.bad_code"))
-    state.throttle.succeeded(address)
+    state.throttle.succeeded(ip, address)
     await _open(request, response, state, pending.unlocked, SessionStage.ACTIVE, pending.record.id)
     return Next(next="/mail")
 

@@ -142,9 +142,7 @@ async def agenda(
         reminders = {}
         for event in {o.event.entry_id: o.event for o in found}.values():
             if any(s.entry_id == event.entry_id for s in upcoming):
-                reminders[event.entry_id] = await calendar.reminder_offsets(
-                    session.unlocked, event
-                )
+                reminders[event.entry_id] = await calendar.reminder_offsets(session.unlocked, event)
         context.update(
             {
                 "upcoming": upcoming,
