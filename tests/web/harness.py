@@ -23,9 +23,7 @@ _META = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
 
 def quick_settings(runtime: Runtime) -> WebSettings:
     """Production settings with no delays, as STYLE.md rule 10 asks."""
-    return replace(
-        WebSettings.from_settings(runtime.settings), port=0
-    )
+    return replace(WebSettings.from_settings(runtime.settings), port=0)
 
 
 @dataclass

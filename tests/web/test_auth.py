@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 
 import pyotp
+import pytest
 from sqlalchemy import select
 
 from crypto.session import SessionToken
 from mailserver import PASSWORD, PATIENT
+from mss.accounts import AuthenticationFailed
 from mss.store.webmail_schema import web_sessions
 
 from .harness import PATIENT_B, Web, attempt_sign_in, csrf_of, sign_in
@@ -34,7 +36,13 @@ async def test_the_sixth_rapid_failure_is_throttled(web: Web) -> None:
 
 async def test_app_passwords_do_not_open_the_webmail(web: Web) -> None:
     patient = await sign_in(web, PATIENT)
-    created = await patient.post("/api/account/app-passwords", json={"label": "Thunderbird"})
+    unconfirmed = await patient.post(
+        "/api/account/app-passwords", json={"label": "Thunderbird", "password": "wrong"}
+    )
+    assert unconfirmed.status_code == 403, "a stolen session cannot mint lasting access"
+    created = await patient.post(
+        "/api/account/app-passwords", json={"label": "Thunderbird", "password": PASSWORD}
+    )
     app_password = created.json()["password"]
     async with web.client() as client:
         assert (await attempt_sign_in(client, PATIENT, app_password)).status_code == 401
@@ -131,12 +139,17 @@ async def test_totp_enrolment_sign_in_and_replay(web: Web) -> None:
     assert setup["uri"].startswith("otpauth://totp/MSS:")
     totp = pyotp.TOTP(setup["secret"])
     bad = await patient.post(
-        "/api/account/totp", json={"secret": setup["secret"], "code": "000000"}
+        "/api/account/totp",
+        json={"secret": setup["secret"], "code": "000000", "password": PASSWORD},
     )
     assert bad.status_code == 422
     code = totp.at(time.time() - 30)  # one step of clock drift is allowed
+    unconfirmed = await patient.post(
+        "/api/account/totp", json={"secret": setup["secret"], "code": code, "password": "x"}
+    )
+    assert unconfirmed.status_code == 403
     enabled = await patient.post(
-        "/api/account/totp", json={"secret": setup["secret"], "code": code}
+        "/api/account/totp", json={"secret": setup["secret"], "code": code, "password": PASSWORD}
     )
     assert enabled.status_code == 200
     assert (await patient.get("/api/session")).json()["totp"] is True
@@ -165,3 +178,28 @@ async def test_totp_enrolment_sign_in_and_replay(web: Web) -> None:
             "/api/session/totp", json={"code": current}, headers={"x-csrf-token": token}
         )
         assert replayed.status_code == 401, "a code is good once (RFC 6238 §5.2)"
+
+
+async def test_a_password_change_disconnects_mail_clients_unless_asked_not_to(web: Web) -> None:
+    patient = await sign_in(web, PATIENT)
+    for label in ("Thunderbird", "Téléphone"):
+        created = await patient.post(
+            "/api/account/app-passwords", json={"label": label, "password": PASSWORD}
+        )
+        assert created.status_code == 200
+    kept_secret = created.json()["password"]
+    second = "un autre mot de passe solide"
+    kept = await patient.post(
+        "/api/account/password",
+        json={"current": PASSWORD, "new": second, "revoke_app_passwords": False},
+    )
+    assert kept.status_code == 200
+    assert len((await patient.get("/api/account/app-passwords")).json()) == 2
+    await web.runtime.accounts.authenticate(PATIENT, kept_secret)
+
+    third = "encore un mot de passe solide"
+    changed = await patient.post("/api/account/password", json={"current": second, "new": third})
+    assert changed.status_code == 200
+    assert (await patient.get("/api/account/app-passwords")).json() == []
+    with pytest.raises(AuthenticationFailed):
+        await web.runtime.accounts.authenticate(PATIENT, kept_secret)

@@ -59,6 +59,9 @@ async def change_password(
     await confirm_password(request, state, session, body.current)
     await state.accounts.change_password(session.unlocked, body.new)
     await state.sessions.revoke_others(session)
+    if body.revoke_app_passwords:
+        for credential in await state.accounts.list_app_passwords(session.account.id):
+            await state.accounts.revoke_app_password(session.account.id, credential.id)
     return Done()
 
 
@@ -76,10 +79,11 @@ async def app_passwords(state: State, session: Session) -> list[AppPasswordOut]:
     return [AppPasswordOut(id=c.id, label=c.label, created_at=c.created_at) for c in found]
 
 
-@router.post("/app-passwords", response_model=AppPasswordCreated)
+@router.post("/app-passwords", response_model=AppPasswordCreated, responses={403: {}})
 async def add_app_password(
-    state: State, session: Session, body: AppPasswordIn
+    request: Request, state: State, session: Session, body: AppPasswordIn
 ) -> AppPasswordCreated:
+    await confirm_password(request, state, session, body.password)
     credential, secret = await state.accounts.add_app_password(session.unlocked, body.label)
     return AppPasswordCreated(
         id=credential.id, label=credential.label, created_at=credential.created_at, password=secret
@@ -100,8 +104,9 @@ async def totp_setup(session: Session) -> TotpSetup:
     return TotpSetup(secret=secret, uri=uri, qr=totp.qr_data_uri(uri))
 
 
-@router.post("/totp", response_model=Done, responses={422: {}})
+@router.post("/totp", response_model=Done, responses={403: {}, 422: {}})
 async def totp_enable(request: Request, state: State, session: Session, body: TotpEnable) -> Done:
+    await confirm_password(request, state, session, body.password)
     if not await state.totp.enable(session.unlocked, body.secret.strip().upper(), body.code):
         raise HTTPException(422, translator(request)("error.bad_code"))
     return Done()

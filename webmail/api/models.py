@@ -224,6 +224,8 @@ class DocumentOut(BaseModel):
 class PasswordChange(_Body):
     current: str = Field(max_length=1024)
     new: str = Field(max_length=1024)
+    revoke_app_passwords: bool = True
+    """On by default: after a theft, the thief's mail client must stop working too."""
 
 
 class PasswordCheck(_Body):
@@ -236,6 +238,8 @@ class RecoveryKey(BaseModel):
 
 class AppPasswordIn(_Body):
     label: str = Field(min_length=1, max_length=100)
+    password: str = Field(max_length=1024)
+    """The account password again: a stolen session cookie must not mint lasting access."""
 
 
 class AppPasswordOut(BaseModel):
@@ -257,6 +261,7 @@ class TotpSetup(BaseModel):
 class TotpEnable(_Body):
     secret: str = Field(min_length=16, max_length=64)
     code: str = Field(max_length=16)
+    password: str = Field(max_length=1024)
 
 
 class TotpDisable(_Body):
