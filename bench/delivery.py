@@ -50,7 +50,12 @@ def make_message(size: int) -> bytes:
 async def run_store(url: str, size: int, count: int, concurrency: int) -> tuple[float, float]:
     data = Path(tempfile.mkdtemp(prefix="mss-bench-"))
     settings = load_settings(
-        data, environ={}, overrides={"database_url": url, "security": {"argon2": "minimum"}}
+        data,
+        environ={},
+        overrides={
+            "database_url": url,
+            "security": {"argon2": "minimum", "allow_minimum_argon2": True},
+        },
     )
     runtime = await Runtime.open(settings)
     await upgrade(runtime.database)

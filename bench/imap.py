@@ -95,7 +95,12 @@ def rss_kib(pid: int) -> int:
 
 async def populate(data: Path, url: str, env: dict[str, str], count: int) -> str:
     settings = load_settings(
-        data, environ={}, overrides={"database_url": url, "security": {"argon2": "minimum"}}
+        data,
+        environ={},
+        overrides={
+            "database_url": url,
+            "security": {"argon2": "minimum", "allow_minimum_argon2": True},
+        },
     )
     runtime = await Runtime.open(settings)
     await upgrade(runtime.database)
@@ -128,6 +133,7 @@ async def run(url: str, messages: int, idle: int) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MSS_")},
         "MSS_SECURITY__ARGON2": "minimum",
+        "MSS_SECURITY__ALLOW_MINIMUM_ARGON2": "true",
         "MSS_LISTEN__IMAPS_PORT": str(port),
         "MSS_LISTEN__IMAP_PORT": str(free_port()),
         "MSS_SERVICES__MX": "false",

@@ -8,8 +8,12 @@ unknown accounts), and every failure raises the same :class:`AuthenticationFaile
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import functools
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
+
+from zxcvbn import zxcvbn
 
 from crypto import AccountKeys, Argon2Params, DecryptionError, PublicKeys, WrappedKey
 from crypto.kdf import (
@@ -84,7 +88,7 @@ class AccountService:
         self, address: str, kind: AccountKind, password: str, display_name: str = ""
     ) -> CreatedAccount:
         address = normalise_address(address)
-        check_password(password)
+        check_password(password, (address,))
         domain = await self._store.get_domain(domain_of(address))
         if domain is None:
             raise NotFound(
@@ -186,7 +190,7 @@ class AccountService:
 
     async def change_password(self, unlocked: UnlockedAccount, new_password: str) -> None:
         """Re-wrap the same keys: no message needs re-encrypting."""
-        check_password(new_password)
+        check_password(new_password, (unlocked.account.address,))
         credential = await self._password_credential(unlocked.keys, new_password)
         await self._store.replace_credentials(
             unlocked.account.id, CredentialKind.PASSWORD, credential
@@ -238,11 +242,35 @@ class AccountService:
         )
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, context: Sequence[str] = ()) -> None:
+    """Refuse passwords an attacker would guess: zxcvbn's estimate, fed French words and the
+    account's own address (``context``), must reach :data:`MIN_PASSWORD_SCORE`."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise WeakPassword(f"the password must have at most {MAX_PASSWORD_LENGTH} characters")
+    words = [*_french_words(), *(part for item in context for part in _parts(item))]
+    if zxcvbn(password[:MAX_SCORED_LENGTH], user_inputs=words)["score"] < MIN_PASSWORD_SCORE:
+        raise WeakPassword(
+            "the password is too easy to guess: use several unusual words, or a longer phrase"
+        )
+
+
+MIN_PASSWORD_SCORE = 3
+"""zxcvbn's "safely unguessable" band: about 10^8 guesses or more (Wheeler, USENIX 2016)."""
+MAX_SCORED_LENGTH = 100
+"""zxcvbn's cost grows with the length; beyond this a password is long enough anyway."""
+
+
+@functools.cache
+def _french_words() -> tuple[str, ...]:
+    text = resources.files("mss.data").joinpath("french_passwords.txt").read_text("utf-8")
+    return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _parts(address: str) -> list[str]:
+    local, _, domain = address.lower().partition("@")
+    return [address.lower(), local, *local.replace("-", ".").split("."), *domain.split(".")]
 
 
 def _public(account: Account) -> PublicKeys:

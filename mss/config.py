@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 ENV_PREFIX = "MSS_"
 CONFIG_FILE_NAME = "mss.toml"
@@ -72,9 +72,20 @@ class TlsSettings(_Section):
 
 
 class SecuritySettings(_Section):
-    argon2: Literal["minimum", "interactive", "moderate"] = "interactive"
+    argon2: Literal["minimum", "interactive", "moderate"] = "moderate"
+    allow_minimum_argon2: bool = False
+    """Test suites only: libsodium's minimum cost makes stolen wraps cheap to attack."""
     unlock_concurrency: int = Field(2, ge=1, le=64)
     server_key: Path = Path("keys/server.key")
+
+    @model_validator(mode="after")
+    def _minimum_only_in_tests(self) -> SecuritySettings:
+        if self.argon2 == "minimum" and not self.allow_minimum_argon2:
+            raise ValueError(
+                'argon2 = "minimum" is for test suites only (set allow_minimum_argon2 = true '
+                'there); use "moderate", or "interactive" on small machines'
+            )
+        return self
 
 
 class LimitSettings(_Section):
@@ -102,7 +113,14 @@ class SmtpSettings(_Section):
     """Per-account sending limits of submission; authentication limits are in [limits]."""
 
     messages_per_hour: int = Field(1000, ge=1)
-    command_timeout_seconds: float = Field(300.0, gt=0)
+    command_timeout_seconds: float = Field(60.0, gt=0)
+    """From the greeting or the last command to the next complete command line."""
+    data_timeout_seconds: float = Field(600.0, gt=0)
+    """From DATA to the final dot (RFC 5321 §4.5.3.2.6: clients wait 10 minutes for it)."""
+    max_errors: int = Field(10, ge=1)
+    """Error replies in one session before 421 and closing."""
+    max_connections: int = Field(1000, ge=1)
+    max_connections_per_ip: int = Field(20, ge=1)
 
 
 class ImapConfig(_Section):

@@ -28,7 +28,9 @@ def init(data: Path) -> None:
     result = mss(data, "init")
     assert result.returncode == 0, result.stderr
     (data / "mss.toml").write_text(
-        (data / "mss.toml").read_text().replace('argon2 = "interactive"', 'argon2 = "minimum"')
+        (data / "mss.toml")
+        .read_text()
+        .replace('argon2 = "moderate"', 'argon2 = "minimum"\nallow_minimum_argon2 = true')
     )
 
 

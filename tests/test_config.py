@@ -48,3 +48,13 @@ def test_unknown_key_and_broken_toml_are_reported(tmp_path: Path) -> None:
     config.write_text("hostname = \n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(tmp_path, environ={})
+
+
+def test_the_minimum_argon2_cost_is_refused_outside_test_suites(tmp_path: Path) -> None:
+    config = tmp_path / "mss.toml"
+    config.write_text('[security]\nargon2 = "minimum"\n')
+    with pytest.raises(ConfigError, match="test suites only"):
+        load_settings(tmp_path, config, environ={})
+    config.write_text('[security]\nargon2 = "minimum"\nallow_minimum_argon2 = true\n')
+    assert load_settings(tmp_path, config, environ={}).security.argon2 == "minimum"
+    assert load_settings(tmp_path / "fresh", environ={}).security.argon2 == "moderate"

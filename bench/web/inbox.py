@@ -78,7 +78,7 @@ def settings_for(data: Path, url: str) -> Settings:
         environ={},
         overrides={
             "database_url": url,
-            "security": {"argon2": "minimum"},
+            "security": {"argon2": "minimum", "allow_minimum_argon2": True},
             "limits": {"auth_failure_delay_seconds": 0, "auth_failures_per_ip": 100_000},
             "listen": {"web_port": 0},
         },

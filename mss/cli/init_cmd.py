@@ -26,8 +26,8 @@ def init(
     ctx: typer.Context,
     hostname: Annotated[str, typer.Option(help="The server's host name.")] = "mss.localhost",
     argon2: Annotated[
-        str, typer.Option(help="Password hashing cost: interactive or moderate.")
-    ] = "interactive",
+        str, typer.Option(help="Password hashing cost: moderate, or interactive on small machines.")
+    ] = "moderate",
 ) -> None:
     """Create the data directory, a configuration file, development certificates, the schema.
 

@@ -12,7 +12,7 @@ def make_settings(data_dir: Path, database_url: str, **extra: object) -> Setting
     data_dir.mkdir(parents=True, exist_ok=True)
     overrides: dict[str, object] = {
         "database_url": database_url,
-        "security": {"argon2": "minimum"},
+        "security": {"argon2": "minimum", "allow_minimum_argon2": True},
         "limits": {"auth_failure_delay_seconds": 0},
         "listen": {
             "mx_port": 0,

@@ -42,7 +42,7 @@ def mss(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_trust_add_list_remove(tmp_path: Path, remote_pki: TlsFiles) -> None:
     data = tmp_path / "cli"
-    initialise(data, "mss.hopital.example", "minimum")
+    initialise(data, "mss.hopital.example", "interactive")
     cert = str(remote_pki.ca)
     added = mss(
         data, "trust", "add", REMOTE_DOMAIN, "--host", "127.0.0.1", "--port", "2626", "--cert", cert
@@ -60,7 +60,7 @@ def test_trust_add_list_remove(tmp_path: Path, remote_pki: TlsFiles) -> None:
 
 def test_queue_list_retry_drop(tmp_path: Path) -> None:
     data = tmp_path / "cli"
-    initialise(data, "mss.hopital.example", "minimum")
+    initialise(data, "mss.hopital.example", "interactive")
     queue_id = asyncio.run(_enqueue(data))
 
     listed = mss(data, "queue", "list")

@@ -54,6 +54,7 @@ async def test_every_acknowledged_message_survives_kill_9(
         **{k: v for k, v in os.environ.items() if not k.startswith("MSS_")},
         "MSS_DATABASE_URL": database_url,
         "MSS_SECURITY__ARGON2": "minimum",
+        "MSS_SECURITY__ALLOW_MINIMUM_ARGON2": "true",
         "MSS_LISTEN__SUBMISSION_PORT": str(port),
         **{f"MSS_SERVICES__{name}": "false" for name in ("IMAP", "WEB", "QUEUE")},
         "MSS_LISTEN__MX_PORT": str(free_port()),

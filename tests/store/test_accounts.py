@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mss.accounts import AuthenticationFailed, WeakPassword
+from mss.accounts import AuthenticationFailed, WeakPassword, check_password
 from mss.runtime import Runtime
 from mss.store.errors import NotFound
 from mss.store.records import AccountKind
@@ -112,3 +112,16 @@ async def test_every_account_gets_the_special_use_folders(runtime: Runtime) -> N
         "Junk": "\\Junk",
         "Archive": "\\Archive",
     }
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["motdepasse", "azertyuiop12", "soleil2024!", "jeanne.martin2024", "Marseille13013"],
+)
+def test_guessable_passwords_are_refused(password: str) -> None:
+    with pytest.raises(WeakPassword, match="too easy to guess"):
+        check_password(password, ("jeanne.martin@hopital.example",))
+
+
+def test_a_phrase_of_unusual_words_is_accepted() -> None:
+    check_password("girafe tisane boussole", ("jeanne.martin@hopital.example",))
