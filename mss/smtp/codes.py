@@ -36,6 +36,7 @@ MESSAGE_TOO_BIG = Reply(552, "5.3.4", "Message too big for this server")
 BARE_LINE_ENDING = Reply(
     554, "5.6.11", "Bare CR or LF in message: every line must end with CRLF (RFC 5321 §2.3.8)"
 )
+NUL_IN_MESSAGE = Reply(554, "5.6.0", "NUL characters are not allowed in a message (RFC 5322 §2.3)")
 # RFC 3463 §3.8 (security or policy status)
 RELAY_DENIED = Reply(550, "5.7.1", "Relay denied")
 SENDER_REFUSED = Reply(550, "5.7.1", "Sender refused")

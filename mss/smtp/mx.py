@@ -28,6 +28,7 @@ from mss.smtp.common import (
     uses_tls,
 )
 from mss.smtp.delivered import report_delivery
+from mss.smtp.guard import has_nul
 from mss.smtp.protocol import MssEnvelope
 from mss.smtp.received import has_bare_line_ending, protocol_type, received_field
 
@@ -143,6 +144,8 @@ class MxHandler:
     ) -> codes.Reply:
         if has_bare_line_ending(content):
             return codes.BARE_LINE_ENDING
+        if has_nul(content):
+            return codes.NUL_IN_MESSAGE
         kind = await self._policy.sender_kind(sender)
         routes: list[LocalRoute] = envelope.account_routes
         try:

@@ -5,12 +5,18 @@
   basic code (except in replies to EHLO/HELO, which RFC 2034 exempts).
 - DSN parameters (RFC 3461) are taken out of MAIL and RCPT before aiosmtpd parses the line.
 - Each connection gets an id for its log lines (``mss.context``).
+- A client's cost is bounded (:mod:`mss.smtp.guard`): connections per address and in all,
+  error replies per session, time per command line and per DATA; past a bound the client gets
+  ``421`` and the connection closes (RFC 5321 §3.8).
+- Addresses that are not UTF-8 get 501 (RFC 6531 §3.3) instead of an internal error.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, Envelope
@@ -18,6 +24,7 @@ from aiosmtpd.smtp import SMTP, Envelope
 from mss.context import new_connection_id
 from mss.smtp.codes import DEFAULT_STATUS
 from mss.smtp.dsn_params import DsnSyntaxError, MailDsn, RcptDsn, take_mail_params, take_rcpt_params
+from mss.smtp.guard import ConnectionLimiter, is_valid_utf8
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +49,72 @@ class MssEnvelope(Envelope):
         self.account_routes.append(route)
 
 
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    limiter: ConnectionLimiter
+    max_errors: int
+    data_timeout: float
+
+
 class MssSMTP(SMTP):
-    def __init__(self, handler: Any, **kwargs: Any) -> None:
+    def __init__(self, handler: Any, bounds: Bounds, **kwargs: Any) -> None:
         super().__init__(handler, ident=SERVER_IDENT, **kwargs)
         self.connection_id = new_connection_id()
         self.pending_rcpt_dsn = RcptDsn()
         self._replying_to_hello = False
+        self._bounds = bounds
+        self._errors = 0
+        self._admitted_ip: str | None = None
+        self._closing = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        peer = transport.get_extra_info("peername")
+        ip = str(peer[0]) if peer else ""
+        if self._bounds.limiter.admit(ip):
+            self._admitted_ip = ip
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self._admitted_ip is not None:
+            self._bounds.limiter.release(self._admitted_ip)
+            self._admitted_ip = None
+        super().connection_lost(error)
+
+    async def _handle_client(self) -> None:
+        if self._admitted_ip is None:
+            await self._close_with(b"421 4.7.0 Too many connections: try again later")
+            return
+        await super()._handle_client()
+
+    def _timeout_cb(self) -> None:
+        log.info("conn=%s timeout", self.connection_id)
+        self._close_now(b"421 4.4.2 Timeout: closing the connection")
+
+    async def _close_with(self, line: bytes) -> None:
+        self._close_now(line)
+
+    def _close_now(self, line: bytes) -> None:
+        self._closing = True
+        transport = self.transport
+        if isinstance(transport, asyncio.WriteTransport) and not transport.is_closing():
+            transport.write(line + b"\r\n")
+            transport.close()
+
+    async def smtp_DATA(self, arg: str | None) -> None:
+        """The whole message, not each line, must arrive within the DATA time."""
+        self._reset_timeout(self._bounds.data_timeout)
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self._reset_timeout()
 
     def _create_envelope(self) -> MssEnvelope:
         return MssEnvelope()
 
     async def push(self, status: AnyStr) -> None:
         line = status.encode() if isinstance(status, str) else bytes(status)
+        if self._closing:
+            return
         if not self._replying_to_hello:
             match = _REPLY.match(line)
             if match and int(match.group(1)) in DEFAULT_STATUS:
@@ -65,6 +126,10 @@ class MssSMTP(SMTP):
                     line[4:],
                 )
         await super().push(line)
+        if line[:1] == b"5":
+            self._errors += 1
+            if self._errors >= self._bounds.max_errors:
+                await self._close_with(b"421 4.7.0 Too many errors: closing the connection")
 
     async def smtp_EHLO(self, hostname: str) -> None:
         self._replying_to_hello = True
@@ -81,6 +146,9 @@ class MssSMTP(SMTP):
             self._replying_to_hello = False
 
     async def smtp_MAIL(self, arg: str | None) -> None:
+        if arg and not is_valid_utf8(arg):
+            await self.push("501 5.5.2 The address is not valid UTF-8 (RFC 6531 §3.3)")
+            return
         dsn = MailDsn()
         if arg:
             try:
@@ -93,6 +161,9 @@ class MssSMTP(SMTP):
         await super().smtp_MAIL(arg)
 
     async def smtp_RCPT(self, arg: str | None) -> None:
+        if arg and not is_valid_utf8(arg):
+            await self.push("501 5.5.2 The address is not valid UTF-8 (RFC 6531 §3.3)")
+            return
         self.pending_rcpt_dsn = RcptDsn()
         if arg:
             try:

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from mss.config import Settings
+from mss.smtp.guard import ConnectionLimiter
 from mss.smtp.mx import MxHandler
-from mss.smtp.protocol import MssSMTP
+from mss.smtp.protocol import Bounds, MssSMTP
 from mss.smtp.submission_handler import SubmissionHandler
 from mss.tls import server_context, tls_files
 
@@ -51,6 +52,12 @@ class SmtpService:
         self._mx_context = self._plain_context
         self._mx_pems: list[bytes] = []
         self._servers: dict[str, asyncio.Server] = {}
+        smtp = settings.smtp
+        self._bounds = Bounds(
+            ConnectionLimiter(smtp.max_connections_per_ip, smtp.max_connections),
+            smtp.max_errors,
+            smtp.data_timeout_seconds,
+        )
         self._refresher: asyncio.Task[None] | None = None
 
     @property
@@ -71,6 +78,7 @@ class SmtpService:
             "enable_SMTPUTF8": True,
             "decode_data": False,
             "timeout": self._settings.smtp.command_timeout_seconds,
+            "bounds": self._bounds,
         }
 
         def mx() -> MssSMTP:

@@ -23,6 +23,7 @@ from mss.ratelimit import SlidingWindow
 from mss.signin import Channel, SignInService, Throttled
 from mss.smtp import codes
 from mss.smtp.common import ehlo_lines, log_refusal, log_transaction, peer_ip, uses_tls
+from mss.smtp.guard import has_nul
 from mss.smtp.protocol import MssEnvelope
 from mss.smtp.received import has_bare_line_ending, protocol_type, received_field
 from mss.submission import Envelope, Recipient, SubmissionService
@@ -139,6 +140,8 @@ class SubmissionHandler:
     ) -> codes.Reply:
         if has_bare_line_ending(content):
             return codes.BARE_LINE_ENDING
+        if has_nul(content):
+            return codes.NUL_IN_MESSAGE
         unlocked = _unlocked(session)
         recipients = tuple(
             Recipient(address, dsn.notify, dsn.orcpt)
