@@ -18,7 +18,7 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from directory.errors import DirectoryError
-from directory.importer import ImportProgress, ImportReport, Rejection
+from directory.importer import MIN_VALID_SHARE, ImportProgress, ImportReport, Rejection
 from directory.schema import create_directory_schema
 from directory.service import DirectoryService
 
@@ -65,6 +65,10 @@ def import_command(
     report: Annotated[
         Path | None, typer.Option(help="Write every rejected line (number TAB reason) here.")
     ] = None,
+    min_valid: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="Share of valid lines below which nothing is retired."),
+    ] = MIN_VALID_SHARE,
 ) -> None:
     """Import a national extraction file (Extraction_Correspondance_MSSante_*.txt)."""
     out = report.open("w", encoding="utf-8") if report is not None else None
@@ -86,12 +90,14 @@ def import_command(
 
             result: ImportReport = _run(
                 database_url,
-                lambda service: service.import_file(file, on_progress, on_reject),
+                lambda service: service.import_file(file, on_progress, on_reject, min_valid),
             )
     finally:
         if out is not None:
             out.close()
     _print_report(result, shown, report)
+    if result.retirement_skipped:
+        raise typer.Exit(1)
 
 
 def _print_report(result: ImportReport, shown: list[Rejection], report: Path | None) -> None:
@@ -101,7 +107,9 @@ def _print_report(result: ImportReport, shown: list[Rejection], report: Path | N
         f"{result.rejected} rejected"
     )
     if result.retirement_skipped:
-        console.print("[yellow]no valid line: nothing was retired[/yellow]")
+        console.print(
+            "[red]too few valid lines: nothing was retired; fix the file and import it again[/red]"
+        )
     for rejection in shown:
         console.print(f"  line {rejection.line}: {rejection.reason}")
     if result.rejected > len(shown):

@@ -10,8 +10,9 @@ Implementation notes:
   full-text index, once at the end (a sort instead of a random write per row and index); they
   are rebuilt even if the import fails.
 - Retirement of entries the file no longer carries happens only after the whole file was read,
-  and never when the file yielded no valid line: a truncated or empty download must not empty
-  the directory. A failed run leaves what it committed (each row complete and current) and
+  and only when at least `MIN_VALID_SHARE` of its lines were valid: a truncated or empty
+  download, or a body in the wrong encoding (every line rejected), must not empty the
+  directory. A failed run leaves what it committed (each row complete and current) and
   retires nothing; the next run finishes the job.
 - Rejected lines go to ``on_reject`` as they are found; the report keeps the first
   `KEPT_REJECTIONS`, so a file of a million broken lines costs no memory.
@@ -39,6 +40,9 @@ BATCH_SIZE = 5000
 # second at most, well under their busy timeout.
 COMMIT_ROWS = 20_000
 KEPT_REJECTIONS = 1000
+# Share of valid lines below which a run retires nothing (issue 14: a Latin-1 body under a
+# UTF-8 header once rejected 1,836 lines of 2,000 and retired as many entries).
+MIN_VALID_SHARE = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +96,11 @@ async def import_extraction(
     batch_size: int | None = None,
     on_progress: Callable[[ImportProgress], None] | None = None,
     on_reject: Callable[[Rejection], None] | None = None,
+    min_valid_share: float = MIN_VALID_SHARE,
 ) -> ImportReport:
     """Import one extraction file: add new addresses, update changed ones, retire vanished ones.
+
+    Vanished ones are retired only if at least ``min_valid_share`` of the lines were valid.
 
     Raises `ExtractionFormatError` before writing anything if the header is not the national
     one.
@@ -113,7 +120,9 @@ async def import_extraction(
     state = store_import.RunState(report.run_id, await store_import.begin_initial_load(engine))
     try:
         async with open_reader(path, batch_size or BATCH_SIZE, total) as reader:
-            await _write_all(engine, reader, state, report, reject, total, on_progress)
+            await _write_all(
+                engine, reader, state, report, reject, total, on_progress, min_valid_share
+            )
     except BaseException:
         await store.fail_run(engine, report.run_id)
         raise
@@ -142,6 +151,7 @@ async def _write_all(
     reject: Callable[[Rejection], None],
     total: int,
     on_progress: Callable[[ImportProgress], None] | None,
+    min_valid_share: float,
 ) -> None:
     """Write every batch the reader sends, committing every `COMMIT_ROWS` rows."""
     pending = 0
@@ -170,7 +180,13 @@ async def _write_all(
         if conn.in_transaction():
             await conn.commit()
         await store_import.end_initial_load(conn, state)
-        report.retirement_skipped = report.added + report.updated + report.unchanged == 0
+        report.retirement_skipped = not enough_valid(report, min_valid_share)
         if not report.retirement_skipped:
             async with conn.begin():
                 report.retired = await store.retire(conn, state.run_id)
+
+
+def enough_valid(report: ImportReport, min_valid_share: float) -> bool:
+    """True if the run read at least one valid line and valid lines reach the share."""
+    valid = report.added + report.updated + report.unchanged
+    return valid > 0 and valid >= min_valid_share * report.lines

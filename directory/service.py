@@ -17,7 +17,13 @@ from directory import store, store_fhir, store_search
 from directory.addresses import domain_of, local_part_of, validate_address
 from directory.errors import InvalidField
 from directory.identifiers import validate_nir
-from directory.importer import ImportProgress, ImportReport, Rejection, import_extraction
+from directory.importer import (
+    MIN_VALID_SHARE,
+    ImportProgress,
+    ImportReport,
+    Rejection,
+    import_extraction,
+)
 from directory.model import AddressKind, DirectoryEntry, Organisation, Practitioner, SearchPage
 from directory.normalise import fold
 
@@ -121,10 +127,15 @@ class DirectoryService:
         path: Path,
         on_progress: Callable[[ImportProgress], None] | None = None,
         on_reject: Callable[[Rejection], None] | None = None,
+        min_valid_share: float = MIN_VALID_SHARE,
     ) -> ImportReport:
         """Import a national extraction file (see `directory.importer`)."""
         return await import_extraction(
-            self.engine, path, on_progress=on_progress, on_reject=on_reject
+            self.engine,
+            path,
+            on_progress=on_progress,
+            on_reject=on_reject,
+            min_valid_share=min_valid_share,
         )
 
     async def practitioners(

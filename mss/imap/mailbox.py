@@ -13,6 +13,8 @@ import binascii
 import re
 from typing import Final
 
+from mss.imap.codes import CANNOT, NO
+from mss.imap.errors import CommandError
 from mss.imap.grammar import Buffer, astring, list_mailbox
 
 INBOX: Final = "INBOX"
@@ -107,12 +109,16 @@ def encode_name(name: str, *, utf8: bool) -> bytes:
 
 
 def mailbox(buf: Buffer, *, utf8: bool) -> tuple[str, Buffer]:
-    """RFC 3501 §9 mailbox = "INBOX" / astring."""
+    """RFC 3501 §9 mailbox = "INBOX" / astring.
+
+    A well-formed astring that names no possible mailbox is a command that cannot be carried out,
+    not a syntax error: NO [CANNOT] (RFC 5530 §3), as for the other invalid names in ``names``.
+    """
     raw, rest = astring(buf)
     try:
         return decode_name(raw, utf8=utf8), rest
     except MailboxNameError as exc:
-        raise buf.error(str(exc)) from None
+        raise CommandError(NO, CANNOT, f"Invalid mailbox name: {exc}") from None
 
 
 def list_pattern(buf: Buffer, *, utf8: bool) -> tuple[str, Buffer]:

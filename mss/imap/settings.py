@@ -24,8 +24,11 @@ IDLE_KEEPALIVE_SECONDS = 120.0
 BAD_COMMAND_LIMIT = 20
 # Failed LOGIN/AUTHENTICATE attempts on one connection before it is closed.
 AUTH_FAILURE_LIMIT = 3
-# Before login a command carries a user name and a password at most.
-PREAUTH_LIMITS = FramingLimits(max_line=8192, max_literal=8192, max_command=16384)
+# RFC 2971 §3.3: an ID list holds at most 30 pairs, fields of 30 octets and values of 1024, so a
+# valid ID sent as quoted strings (each octet possibly escaped) reaches about 64 KiB on one line.
+ID_MAX_LINE = 30 * (2 * 30 + 2 * 1024 + 6) + 64
+# Before login a command carries a user name and a password at most, or one ID list.
+PREAUTH_LIMITS = FramingLimits(max_line=ID_MAX_LINE, max_literal=8192, max_command=ID_MAX_LINE)
 
 
 @dataclass(frozen=True, slots=True)

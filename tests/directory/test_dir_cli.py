@@ -17,9 +17,8 @@ def test_import_search_show(generator: ModuleType, tmp_path: Path) -> None:
     report = tmp_path / "rejected.tsv"
     runner = CliRunner()
 
-    imported = runner.invoke(
-        app, ["import", str(source), "--database-url", url, "--report", str(report)]
-    )
+    options = ["--database-url", url, "--report", str(report), "--min-valid", "0.9"]
+    imported = runner.invoke(app, ["import", str(source), *options])
     assert imported.exit_code == 0, imported.output
     broken = sum(stats.broken.values())
     assert "400 lines" in imported.output and f"{broken} rejected" in imported.output
@@ -47,3 +46,17 @@ def test_a_file_that_is_not_an_extraction(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
     result = CliRunner().invoke(app, ["import", str(source), "--database-url", url])
     assert result.exit_code == 1 and "missing column" in result.output
+
+
+def test_too_few_valid_lines_exit_non_zero(generator: ModuleType, tmp_path: Path) -> None:
+    source = tmp_path / "Extraction_Correspondance_MSSante_20261123.txt"
+    generator.write_extraction(source, 50, broken_share=0.0, seed=3)
+    header, body = source.read_bytes().split(b"\n", 1)
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(header + b"\n" + body.replace(b"|", b";", 200))
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(source), "--database-url", url]).exit_code == 0
+    result = runner.invoke(app, ["import", str(broken), "--database-url", url])
+    assert result.exit_code == 1 and "nothing was retired" in result.output, result.output
+    assert "0 retired" in result.output

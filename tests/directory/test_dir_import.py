@@ -131,6 +131,44 @@ async def test_a_file_without_valid_lines_retires_nothing(
     assert await _count(service, mailbox) == 1
 
 
+async def test_a_latin1_body_under_a_utf8_header_retires_nothing(
+    service: DirectoryService, rows: RowFactory, tmp_path: Path
+) -> None:
+    people = [rows.person("Hélène", f"Roux{n}") for n in range(20)]
+    good = tmp_path / "good.txt"
+    good.write_text(rows.text(people), encoding="utf-8")
+    await service.import_file(good)
+    header, body = rows.text(people).split("\n", 1)
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_bytes(header.encode("utf-8") + b"\n" + body.encode("latin-1"))
+    report = await service.import_file(mixed)
+    assert report.rejected == 20 and report.retirement_skipped and report.retired == 0
+    assert [r.line for r in report.rejections] == list(range(2, 22))
+    assert await _count(service, mailbox) == 20
+    entry = await service.resolve(people[0]["Adresse BAL"])
+    assert entry is not None and entry.national
+
+
+async def test_retirement_needs_the_valid_share(
+    service: DirectoryService, rows: RowFactory, tmp_path: Path
+) -> None:
+    people = [rows.person("Jean", f"Martin{n}") for n in range(20)]
+    full = tmp_path / "full.txt"
+    full.write_text(rows.text(people), encoding="utf-8")
+    await service.import_file(full)
+    header, body = rows.text(people[:10]).split("\n", 1)
+    broken = "".join(f"{n}|broken|\n" for n in range(2))
+    short = tmp_path / "short.txt"
+    short.write_text(header + "\n" + body + broken, encoding="utf-8")
+    # 10 valid lines of 12 (83 %): under the default share nothing is retired...
+    refused = await service.import_file(short)
+    assert refused.retirement_skipped and refused.retired == 0
+    assert await _count(service, mailbox) == 20
+    # ...and with a lower share configured the ten vanished entries go.
+    accepted = await service.import_file(short, min_valid_share=0.8)
+    assert not accepted.retirement_skipped and accepted.retired == 10
+
+
 async def test_a_file_that_is_not_an_extraction_writes_nothing(
     service: DirectoryService, tmp_path: Path
 ) -> None:

@@ -22,7 +22,7 @@ from mss.imap.commands_auth import (
     Unsubscribe,
 )
 from mss.imap.commands_list import ListMailboxes, Lsub
-from mss.imap.errors import ParseError
+from mss.imap.errors import CommandError, ParseError
 from mss.imap.grammar import Buffer
 from mss.imap.parse import parse_command
 from mss.imap.sequence import SequenceSet, sequence_set
@@ -104,9 +104,11 @@ def test_mailbox_names_in_modified_utf7_and_utf8() -> None:
     assert parse_command(b"a CREATE &ZeVnLIqe-\r\n") == Create("a", "日本語")
     utf8 = ParseOptions(utf8=True)
     assert parse_command('a CREATE "日本語"\r\n'.encode(), options=utf8) == Create("a", "日本語")
-    with pytest.raises(ParseError, match="modified UTF-7") as caught:
+    with pytest.raises(CommandError, match="modified UTF-7") as caught:
         parse_command(b"a7 CREATE AT&T\r\n")
-    assert caught.value.reply().startswith(b"a7 BAD ")
+    assert caught.value.reply() == (
+        b"a7 NO [CANNOT] Invalid mailbox name: Mailbox name is not valid modified UTF-7\r\n"
+    )
 
 
 def test_namespace_status_idle() -> None:

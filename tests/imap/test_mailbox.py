@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mss.imap.errors import ParseError
+from mss.imap.errors import CommandError
 from mss.imap.grammar import Buffer
 from mss.imap.mailbox import (
     MailboxNameError,
@@ -74,8 +74,8 @@ def test_control_characters_are_refused_whatever_the_encoding() -> None:
         decode_name("a\x85b".encode(), utf8=True)
 
 
-def test_the_mailbox_production_reports_bad_names_as_parse_errors() -> None:
-    with pytest.raises(ParseError, match="modified UTF-7"):
+def test_the_mailbox_production_refuses_bad_names_with_no() -> None:
+    with pytest.raises(CommandError, match="modified UTF-7"):
         mailbox(Buffer.from_line(b"AT&T"), utf8=False)
 
 

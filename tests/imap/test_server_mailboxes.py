@@ -123,6 +123,17 @@ async def test_international_names_in_modified_utf7_and_utf8(imap: Harness) -> N
     await wire.close()
 
 
+async def test_invalid_names_get_no_not_bad(imap: Harness) -> None:
+    # imaptest: a well-formed name that no mailbox can have is refused with NO (RFC 5530 §3).
+    wire = await imap.wire()
+    assert await wire.command(b"a1 CREATE AT&T") == [
+        b"a1 NO [CANNOT] Invalid mailbox name: Mailbox name is not valid modified UTF-7\r\n"
+    ]
+    assert (await wire.command(b'a2 CREATE "a//b"'))[-1].startswith(b"a2 NO [CANNOT] ")
+    assert await wire.command(b"a3 NOOP") == [b"a3 OK NOOP completed\r\n"]
+    await wire.close()
+
+
 async def test_subscriptions_and_lsub(imap: Harness) -> None:
     wire = await imap.wire()
     await wire.command(b"a1 CREATE Projets/Cardio")

@@ -167,6 +167,18 @@ async def test_literals_are_limited_before_login(imap: Harness) -> None:
     await wire.close()
 
 
+async def test_largest_id_is_accepted_before_login(imap: Harness) -> None:
+    # RFC 2971 §3.3: 30 pairs of a 30-octet field and a 1024-octet value (about 31 KiB) are valid.
+    wire = await Wire.open(imap.tls_port, imap.client_tls)
+    await wire.line()
+    pairs = b" ".join(b'"%s" "%s"' % (b"f%029d" % n, b"v" * 1024) for n in range(30))
+    assert len(pairs) > 30 * 1024
+    lines = await wire.command(b"a1 ID (" + pairs + b")")
+    assert lines[0].startswith(b'* ID ("name" "MSS" ')
+    assert lines[-1] == b"a1 OK ID completed\r\n"
+    await wire.close()
+
+
 async def test_id_namespace_enable_logout(imap: Harness) -> None:
     wire = await imap.wire()
     lines = await wire.command(b'a1 ID ("name" "transcript")')
