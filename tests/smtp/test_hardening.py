@@ -95,7 +95,9 @@ async def test_too_many_errors_end_the_session_with_421(server: MailServer) -> N
     def talk() -> list[int]:
         with _signed_in(server) as client:
             codes = [_raw(client, b"RCPT TO:<nobody@nowhere.example>")[0] for _ in range(ERRORS)]
-            codes.append(client.getreply()[0])  # the 421 that follows the last error
+            code, text = client.getreply()  # the 421 that follows the last error
+            assert text.startswith(b"4.7.0 "), "not the idle timeout's 4.4.2"
+            codes.append(code)
             try:
                 codes.append(client.noop()[0])
             except smtplib.SMTPServerDisconnected:
