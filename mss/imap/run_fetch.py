@@ -17,10 +17,10 @@ from mss.imap.encode import fetch_response, untagged
 from mss.imap.errors import CommandError
 from mss.imap.fetch_render import FetchSource, needs_content, needs_summary, render
 from mss.imap.flags import SEEN
-from mss.imap.opening import open_batch
 from mss.imap.parse_fetch import FLAGS, MODSEQ, UID, FetchItem
 from mss.imap.sequence import SequenceSet
 from mss.imap.state import Done, SessionState
+from mss.reading.opening import open_batch
 from mss.store.records import FlagMode
 
 # Messages read from the store per round (the store's own query chunk), and per round when

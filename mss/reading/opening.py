@@ -1,4 +1,4 @@
-"""Decrypting a batch of messages for FETCH, on a few threads beside the event loop.
+"""Decrypting a batch of messages for a reader, on a few threads beside the event loop.
 
 Implementation notes. Per message, a full sync spends about as long opening the sealed content
 key (X25519, ``crypto_box_seal_open``) and decrypting the summary as it does on everything else;
