@@ -77,3 +77,8 @@ def test_hostile_reports_are_ignored() -> None:
     nested += b" boundary=b\r\n\r\n"
     nested += b"--b\r\nContent-Type: multipart/mixed; boundary=c\r\n\r\n" * 2000
     assert parse_mdn(message_from_bytes(nested, policy=default)) is None
+
+
+def test_unknown_disposition_type_is_ignored() -> None:
+    raw = _round_trip().as_bytes().replace(b"; processed", b"; eaten")
+    assert parse_mdn(message_from_bytes(raw, policy=default)) is None
