@@ -21,6 +21,7 @@ from mss.inbound import InboundService
 from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
 from mss.serverkey import load_or_create_secret
+from mss.store.api_repository import SqlApiKeyStore
 from mss.store.calendar_repository import SqlCalendarStore
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
@@ -52,6 +53,7 @@ class Runtime:
     submission: SubmissionService
     directory: DirectoryService
     calendar: CalendarService
+    api_keys: SqlApiKeyStore
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
@@ -99,6 +101,7 @@ class Runtime:
             submission,
             directory,
             calendar,
+            SqlApiKeyStore(database, store.committer),
         )
 
     async def close(self) -> None:
