@@ -23,6 +23,7 @@ from mss.queue import OutboundQueue
 from mss.ratelimit import AuthThrottle
 from mss.serverkey import load_or_create_secret
 from mss.signin import SignInService, TotpPresence
+from mss.store.api_repository import SqlApiKeyStore
 from mss.store.calendar_repository import SqlCalendarStore
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
@@ -59,6 +60,7 @@ class Runtime:
     directory: DirectoryService
     calendar: CalendarService
     signin: SignInService
+    api_keys: SqlApiKeyStore
     _signatures: SignatureService | None = None
 
     def signatures(self) -> SignatureService:
@@ -121,6 +123,7 @@ class Runtime:
             directory,
             calendar,
             signin,
+            SqlApiKeyStore(database, store.committer),
         )
 
     async def close(self) -> None:

@@ -1,0 +1,25 @@
+"""Table of the establishments' API keys on the store's one ``metadata``.
+
+``api_keys``: one row per key of an application or organisation account. The key itself is never
+stored, only ``tag``, a keyed hash under a server secret (mss/api/keys.py); ``lookup`` is the
+key's public identifier, ``scopes`` a comma-separated list, ``revoked_at`` set once revoked.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, LargeBinary, String, Table
+
+from mss.store.schema import metadata
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("lookup", String(24), nullable=False, unique=True),
+    Column("tag", LargeBinary(32), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("scopes", String(200), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger, nullable=True),
+)
