@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from mss.runtime import Runtime
 from mss.store.migrate import upgrade
-from mss.store.schema import metadata
+from mss.store.tables import metadata
 
 
 async def test_migrated_schema_matches_the_declared_one(runtime: Runtime) -> None:

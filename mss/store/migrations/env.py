@@ -3,7 +3,7 @@ connection in, so the same migrations run on SQLite and PostgreSQL from ``mss in
 
 from alembic import context
 
-from mss.store.schema import metadata
+from mss.store.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -1,0 +1,15 @@
+"""Every table module of the store, imported together so that ``metadata`` is complete wherever
+the whole schema is compared or migrated, even in a process that never loads a feature (the
+signature service, for one, is built only on first use)."""
+
+from mss.store import (  # noqa: F401
+    api_schema,
+    calendar_schema,
+    queue_schema,
+    schema,
+    signature_schema,
+    vault_schema,
+    webmail_schema,
+)
+
+metadata = schema.metadata
