@@ -9,14 +9,17 @@ from datetime import UTC, datetime, timedelta
 
 import caldav
 import httpx
+import pyotp
 import pytest
 from caldav.lib.error import AuthorizationError, NotFoundError
 
 from mailserver import PASSWORD, PATIENT
 from mss.dav.bridge import DavBridge
 from mss.dav.storage import MssStorage
+from mss.store.webmail_repository import SqlWebmailStore
 from queue_support import dump_database
 from tests.agenda.fixtures import invitation, vevent
+from webmail.security.totp import TotpManager, new_secret
 
 from .harness import PATIENT_B, Web, professional_writes
 
@@ -118,3 +121,19 @@ async def test_storage_and_bridge_refuse_other_accounts_even_without_radicale_ri
     own, other = await asyncio.to_thread(as_patient)
     assert own == [PATIENT, f"{PATIENT}/agenda"]
     assert other == []
+
+
+async def test_with_totp_on_calendar_clients_need_an_app_password(web: Web) -> None:
+    """The one sign-in's second-factor rule holds on CalDAV too, and its throttle counts there."""
+    token = await _app_password(web, PATIENT)
+    unlocked = await web.runtime.accounts.authenticate(PATIENT, PASSWORD)
+    secret = new_secret()
+    manager = TotpManager(SqlWebmailStore(web.runtime.database, web.runtime.store.committer))
+    assert await manager.enable(unlocked, secret, pyotp.TOTP(secret).now())
+    url = f"{web.url}/dav/{PATIENT}/"
+
+    async with httpx.AsyncClient() as client:
+        with_password = await client.request("PROPFIND", url, auth=(PATIENT, PASSWORD))
+        with_token = await client.request("PROPFIND", url, auth=(PATIENT, token))
+    assert with_password.status_code == 401
+    assert with_token.status_code == 207
