@@ -47,6 +47,7 @@ class ServiceSettings(_Section):
     web: bool = True
     queue: bool = True
     reminders: bool = True
+    signatures: bool = True
 
 
 class CalendarSettings(_Section):
@@ -61,6 +62,7 @@ class SignatureSettings(_Section):
 
     tsa_url: str = ""
     web_url: str = ""
+    expiry_poll_seconds: float = Field(60.0, gt=0)
 
 
 class TlsSettings(_Section):

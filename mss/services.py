@@ -13,9 +13,11 @@ from mss.calendar.worker import ReminderWorker
 from mss.imap.server import ImapService
 from mss.queue import QueueWorker
 from mss.runtime import Runtime
+from mss.signatures.expiry import ExpiryWorker
 from mss.smtp.mx import MxHandler
 from mss.smtp.service import SmtpService
 from mss.smtp.submission_handler import SubmissionHandler
+from mss.store.signature_sql import SqlSignatureStore
 from webmail.service import WebService
 
 
@@ -66,6 +68,13 @@ def build_services(runtime: Runtime) -> list[Service]:
         services.append(
             ReminderWorker(
                 runtime.calendar.store, runtime.store, settings.calendar.reminder_poll_seconds
+            )
+        )
+    if enabled.signatures:
+        services.append(
+            ExpiryWorker(
+                SqlSignatureStore(runtime.database, runtime.store.committer),
+                settings.signatures.expiry_poll_seconds,
             )
         )
     return services

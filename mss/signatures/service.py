@@ -26,6 +26,7 @@ from mss.policy import SenderKind
 from mss.signatures import audit, document, messages
 from mss.signatures.audit import AuditEvent, EventKind
 from mss.signatures.evidence import Evidence, make_evidence
+from mss.signatures.expiry import expire_due
 from mss.signatures.lifecycle import NotAllowed, Request, RequestState, Signer, SignerState
 from mss.signatures.pdfcheck import check_pdf
 from mss.signatures.pki import SignerIdentity, SigningAuthority
@@ -324,19 +325,7 @@ class SignatureService:
         return await self._change(request_id, actor.who, change)
 
     async def expire_due(self) -> int:
-        """Close every open request past its deadline; the worker holds no key, so only the
-        clear states change (the participants see "expirée" when they next open it)."""
-        now = self._clock()
-        expired = 0
-        for row in await self._store.due_to_expire(int(now.timestamp()), RequestState.SENT.value):
-            states = tuple(Signer("", SignerState(s)) for s in row.signer_states)
-            request = Request(states, row.ordered, datetime.fromtimestamp(row.expires_at, UTC))
-            done = request.expired(now)
-            if await self._store.set_states(
-                row.public_id, row.revision, row.state, done.state.value, row.signer_states
-            ):
-                expired += 1
-        return expired
+        return await expire_due(self._store, self._clock())
 
     async def _signer_account(self, address: str) -> Account:
         account = await self._accounts.get_account(address.strip().lower())

@@ -138,7 +138,10 @@ def _external_id(parent: ET.Element, scheme: str, obj: str, value: str, label: s
 def _entry(root: ET.Element, entry: EntryMetadata, pid: str) -> str:
     obj = f"urn:uuid:{uuid.uuid4()}"
     node = ET.SubElement(
-        root, _q(RIM, "ExtrinsicObject"), id=obj, mimeType=entry.mime_type,
+        root,
+        _q(RIM, "ExtrinsicObject"),
+        id=obj,
+        mimeType=entry.mime_type,
         objectType=DOCUMENT_ENTRY_TYPE,
     )
     _slot(node, "creationTime", hl7_time(entry.creation_time))
@@ -183,13 +186,20 @@ def submit_objects_request(
     _external_id(package, SET_SOURCE_ID, set_id, source_oid, "XDSSubmissionSet.sourceId")
     _external_id(package, SET_PATIENT_ID, set_id, pid, "XDSSubmissionSet.patientId")
     ET.SubElement(
-        root, _q(RIM, "Classification"), id=f"urn:uuid:{uuid.uuid4()}",
-        classifiedObject=set_id, classificationNode=SUBMISSION_SET_NODE,
+        root,
+        _q(RIM, "Classification"),
+        id=f"urn:uuid:{uuid.uuid4()}",
+        classifiedObject=set_id,
+        classificationNode=SUBMISSION_SET_NODE,
     )
     for entry_id in entry_ids:
         link = ET.SubElement(
-            root, _q(RIM, "Association"), id=f"urn:uuid:{uuid.uuid4()}",
-            associationType=HAS_MEMBER, sourceObject=set_id, targetObject=entry_id,
+            root,
+            _q(RIM, "Association"),
+            id=f"urn:uuid:{uuid.uuid4()}",
+            associationType=HAS_MEMBER,
+            sourceObject=set_id,
+            targetObject=entry_id,
         )
         _slot(link, "SubmissionSetStatus", "Original")
     document: bytes = ET.tostring(request, encoding="utf-8", xml_declaration=True)

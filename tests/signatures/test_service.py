@@ -21,6 +21,7 @@ from mss.accounts import UnlockedAccount
 from mss.runtime import Runtime
 from mss.signatures import audit
 from mss.signatures.evidence import evidence_holds
+from mss.signatures.expiry import ExpiryWorker
 from mss.signatures.lifecycle import NotAllowed, RequestState, SignerState
 from mss.signatures.messages import REQUEST_HEADER
 from mss.signatures.pdfcheck import RefusedPdf
@@ -33,6 +34,7 @@ from mss.signatures.service import (
 )
 from mss.signatures.verify import verify_pdf
 from mss.store.records import AccountKind
+from mss.store.signature_sql import SqlSignatureStore
 from queue_support import dump_database, encodings_of
 
 from .pdfs import plain_pdf
@@ -229,3 +231,24 @@ async def test_the_database_holds_no_document_and_no_link_between_parties(
 
         found = await conn.run_sync(columns)
     assert not any("account" in name for names in found.values() for name in names)
+
+
+async def test_the_expiry_worker_closes_overdue_requests_without_any_key(runtime: Runtime) -> None:
+    people = await _people(runtime)
+    created = await runtime.signatures().create(Actor(people[ADMISSIONS]), _request([PATIENT]))
+    worker = ExpiryWorker(
+        SqlSignatureStore(runtime.database, runtime.store.committer),
+        poll_seconds=0.05,
+        clock=lambda: datetime.now(UTC) + timedelta(days=8),
+    )
+    await worker.start()
+    try:
+        for _ in range(100):
+            opened = await runtime.signatures().open(created.id, people[ADMISSIONS])
+            if opened.state is RequestState.EXPIRED:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await worker.stop()
+    assert opened.state is RequestState.EXPIRED
+    assert opened.trail[0].kind.value == "sent", "the sealed trail is intact"
