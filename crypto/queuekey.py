@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
-import secrets
 from pathlib import Path
 
 from nacl.encoding import RawEncoder
@@ -28,9 +26,8 @@ from nacl.public import PrivateKey, SealedBox
 
 from crypto.content import ContentKey
 from crypto.errors import DecryptionError
+from crypto.keyfile import check_private, create_key_file
 
-KEY_FILE_MODE = 0o600
-KEY_DIR_MODE = 0o700
 KEY_ID_BYTES = 16
 _MAGIC = "MSS-QUEUE-KEY-1"
 _SECRET_BYTES = 32
@@ -83,12 +80,7 @@ def load_or_create_queue_key(path: Path) -> QueueKey:
     """
     if not path.exists():
         _create(path)
-    mode = path.stat().st_mode
-    if mode & 0o077:
-        raise PermissionError(
-            f"queue key file {path} is accessible to other users (mode {mode & 0o777:o}): "
-            "run `chmod 600` on it"
-        )
+    check_private(path, "queue key")
     return QueueKey(PrivateKey(_parse(path)))
 
 
@@ -104,24 +96,5 @@ def _parse(path: Path) -> bytes:
 
 
 def _create(path: Path) -> None:
-    path.parent.mkdir(mode=KEY_DIR_MODE, parents=True, exist_ok=True)
     secret = bytes(PrivateKey.generate())
-    line = f"{_MAGIC} {base64.b64encode(secret).decode('ascii')}\n".encode("ascii")
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, KEY_FILE_MODE)
-    try:
-        os.write(descriptor, line)
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass  # another process created it first: theirs is the key
-    finally:
-        temporary.unlink()
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    create_key_file(path, f"{_MAGIC} {base64.b64encode(secret).decode('ascii')}\n".encode("ascii"))

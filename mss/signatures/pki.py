@@ -14,8 +14,6 @@ created once by whichever process needs them first.
 from __future__ import annotations
 
 import datetime
-import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +26,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from crypto.keyfile import check_private, create_key_file
+
 _Key = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
-KEY_FILE_MODE = 0o600
-KEY_DIR_MODE = 0o700
 CA_YEARS = 10
 OPERATOR_YEARS = 3
 SIGNER_VALIDITY = datetime.timedelta(days=1)
@@ -217,7 +215,7 @@ def _asn1_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> asn1_keys.
 def _load_or_create_key(path: Path, make: Callable[[], _Key]) -> _Key:
     if not path.exists():
         key = make()
-        _write_private(
+        create_key_file(
             path,
             key.private_bytes(
                 serialization.Encoding.PEM,
@@ -225,12 +223,7 @@ def _load_or_create_key(path: Path, make: Callable[[], _Key]) -> _Key:
                 serialization.NoEncryption(),
             ),
         )
-    mode = path.stat().st_mode
-    if mode & 0o077:
-        raise PermissionError(
-            f"signing key file {path} is accessible to other users (mode {mode & 0o777:o}): "
-            "run `chmod 600` on it"
-        )
+    check_private(path, "signing key")
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(loaded, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
         raise ValueError(f"{path} holds no EC or RSA private key")
@@ -240,23 +233,5 @@ def _load_or_create_key(path: Path, make: Callable[[], _Key]) -> _Key:
 def _load_or_create_cert(path: Path, make: Callable[[], x509.Certificate]) -> x509.Certificate:
     if not path.exists():
         certificate = make()
-        _write_private(path, certificate.public_bytes(serialization.Encoding.PEM))
+        create_key_file(path, certificate.public_bytes(serialization.Encoding.PEM))
     return x509.load_pem_x509_certificate(path.read_bytes())
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create ``path`` (0600) atomically; if another process won the race, keep theirs."""
-    path.parent.mkdir(mode=KEY_DIR_MODE, parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, KEY_FILE_MODE)
-    try:
-        os.write(descriptor, data)
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
