@@ -6,23 +6,22 @@ files up separately (and shares them between processes that share a database).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from crypto.keyfile import check_private, create_key_file
 from crypto.tags import SECRET_BYTES, new_secret
 
 
 def load_or_create_secret(path: Path) -> bytes:
-    if path.exists():
-        secret = path.read_bytes()
-        if len(secret) != SECRET_BYTES:
-            raise ValueError(f"{path}: expected a {SECRET_BYTES}-byte key, found {len(secret)}")
-        return secret
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = new_secret()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(secret)
-        file.flush()
-        os.fsync(file.fileno())
+    """Read the key at ``path``, creating it (0600, in a 0700 directory) if it is missing.
+
+    Raises :class:`PermissionError` when the file is accessible to group or others and
+    :class:`ValueError` when it does not hold a key.
+    """
+    if not path.exists():
+        create_key_file(path, new_secret())
+    check_private(path, "server key")
+    secret = path.read_bytes()
+    if len(secret) != SECRET_BYTES:
+        raise ValueError(f"{path}: expected a {SECRET_BYTES}-byte key, found {len(secret)}")
     return secret
