@@ -4,10 +4,15 @@ SQLite (the embedded default) allows one writer at a time: writes go through a d
 whose transactions begin ``IMMEDIATE`` (so a transaction never has to upgrade its lock and fail),
 reads through a pool of WAL readers. ``synchronous=FULL`` makes each commit fsync the WAL: a
 commit that returned survives a crash. PostgreSQL needs no split: both roles share one engine.
+
+``secure_delete`` zeroes what SQLite frees, and :meth:`Database.scrub` checkpoints and truncates
+the WAL, so a credential's old wrap does not linger in the files after it is replaced.
 """
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +35,13 @@ class Database:
     @property
     def is_postgres(self) -> bool:
         return self.url.startswith("postgresql")
+
+    async def scrub(self) -> None:
+        """After secrets were replaced or deleted: on SQLite, copy the WAL into the database
+        (where ``secure_delete`` has zeroed the old rows) and truncate it. PostgreSQL keeps old
+        row versions until VACUUM, which the operator schedules."""
+        if self.is_sqlite:
+            await asyncio.to_thread(_checkpoint, self.url.split("///", 1)[1])
 
     async def dispose(self) -> None:
         await self.writer.dispose()
@@ -57,9 +69,18 @@ def _configure_sqlite(engine: AsyncEngine, begin: str) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin)
+
+
+def _checkpoint(path: str) -> None:
+    connection = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()

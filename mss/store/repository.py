@@ -157,7 +157,9 @@ class SqlStore:
             replaced = await account_sql.replace_credentials(conn, account_id, kind, credential)
             return WriteResult(replaced)
 
-        return await self.committer.run(job)
+        replaced = await self.committer.run(job)
+        await self.database.scrub()
+        return replaced
 
     async def delete_credential(self, account_id: int, credential_id: int) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
@@ -165,6 +167,7 @@ class SqlStore:
             return WriteResult(None)
 
         await self.committer.run(job)
+        await self.database.scrub()
 
     # Mailboxes ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import pytest
 from mss.accounts import AuthenticationFailed, WeakPassword, check_password
 from mss.runtime import Runtime
 from mss.store.errors import NotFound
-from mss.store.records import AccountKind
+from mss.store.records import AccountKind, CredentialKind
 
 PASSWORD = "correct horse battery"
 
@@ -125,3 +125,21 @@ def test_guessable_passwords_are_refused(password: str) -> None:
 
 def test_a_phrase_of_unusual_words_is_accepted() -> None:
     check_password("girafe tisane boussole", ("jeanne.martin@hopital.example",))
+
+
+async def test_a_replaced_password_wrap_leaves_no_copy_in_the_database_files(
+    runtime: Runtime,
+) -> None:
+    """issue 13: old wraps lingered in the WAL after a password change (SQLite)."""
+    if not runtime.database.is_sqlite:
+        pytest.skip("PostgreSQL keeps old row versions until VACUUM (README)")
+    await _account(runtime)
+    unlocked = await runtime.accounts.authenticate("dr.martin@hopital.example", PASSWORD)
+    (old,) = await runtime.store.credentials_of(unlocked.account.id, CredentialKind.PASSWORD)
+    await runtime.accounts.change_password(unlocked, "a new long passphrase")
+    (new,) = await runtime.store.credentials_of(unlocked.account.id, CredentialKind.PASSWORD)
+    files = b"".join(
+        path.read_bytes() for path in runtime.settings.data_dir.glob("mss.db*") if path.is_file()
+    )
+    assert new.wrapped in files
+    assert old.wrapped not in files
