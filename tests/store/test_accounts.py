@@ -143,3 +143,21 @@ async def test_a_replaced_password_wrap_leaves_no_copy_in_the_database_files(
     )
     assert new.wrapped in files
     assert old.wrapped not in files
+
+
+async def test_a_revoked_app_password_leaves_no_wrap_in_the_database_files(
+    runtime: Runtime,
+) -> None:
+    if not runtime.database.is_sqlite:
+        pytest.skip("PostgreSQL keeps old row versions until VACUUM (README)")
+    await _account(runtime)
+    unlocked = await runtime.accounts.authenticate("dr.martin@hopital.example", PASSWORD)
+    credential, _ = await runtime.accounts.add_app_password(unlocked, "Thunderbird")
+    await runtime.database.scrub()  # as SQLite's own checkpoints do while the password lives
+    await runtime.accounts.revoke_app_password(unlocked.account.id, credential.id)
+    files = b"".join(
+        path.read_bytes()
+        for path in runtime.settings.data_dir.glob("mss.db*")
+        if path.is_file()
+    )
+    assert credential.wrapped not in files
