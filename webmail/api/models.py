@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mss.vault.model import Document
 from webmail.mail.headers import Person
 from webmail.mail.reader import Folder
 from webmail.mail.summaries import ListItem
 from webmail.mail.view import MessageView
-from webmail.vault.service import Document
 
 
 class _Body(BaseModel):

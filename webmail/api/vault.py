@@ -13,13 +13,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
+from mss.vault.kinds import DOCUMENT_TYPES, guess_type
+from mss.vault.model import DocumentMeta, DocumentSource
 from webmail.api.deps import Session, State, require_csrf
 from webmail.api.mail import attachment_response
 from webmail.api.models import DocumentOut, Done
 from webmail.mail.compose import guess_content_type
 from webmail.pages.render import translator
-from webmail.vault.crypto import DocumentMeta, DocumentSource
-from webmail.vault.service import DOCUMENT_TYPES, guess_type
 
 router = APIRouter(prefix="/api/vault", tags=["vault"], dependencies=[Depends(require_csrf)])
 
