@@ -118,12 +118,17 @@ async def test_same_package_twice_is_filed_once(server: MailServer) -> None:
     assert len(await vault_of(server)) == 2
 
 
-async def test_professionals_file_nothing(server: MailServer) -> None:
-    async with server.submission_client() as client:
-        await client.login(DOCTOR, PASSWORD)
-        await client.sendmail(DOCTOR, [NURSE], mail(package()))
+async def test_professionals_file_nothing_and_get_no_error(server: MailServer) -> None:
+    reported: list[str] = []
+
+    async def hook(message: InboundMessage, reason: str) -> None:
+        reported.append(reason)
+
+    server.runtime.xdm_import.set_error_hook(hook)
+    await send(server, mail(package()), to=NURSE)
     assert len(await read_mailbox(server.runtime, NURSE)) == 1
     assert await vault_of(server, NURSE) == []
+    assert reported == []
 
 
 def _metadata() -> bytes:
