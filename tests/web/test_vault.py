@@ -38,8 +38,20 @@ async def test_upload_list_download_delete(web: Web, canary: str) -> None:
     dump = repr(rows).encode() + repr(blobs).encode()
     assert canary.encode() not in dump, "title, name and content are stored encrypted"
 
+    renamed = await patient.patch(
+        f"/api/vault/documents/{document['id']}", json={"title": f"Radio du thorax {canary}"}
+    )
+    assert renamed.status_code == 200 and renamed.json()["filename"] == document["filename"]
+    [listed] = (await patient.get("/api/vault/documents")).json()
+    assert listed["title"] == f"Radio du thorax {canary}"
+    blank = await patient.patch(f"/api/vault/documents/{document['id']}", json={"title": "  "})
+    assert blank.status_code == 422
+    assert (
+        await patient.patch("/api/vault/documents/999999", json={"title": "x"})
+    ).status_code == 404
+
     page = await patient.get("/documents")
-    assert f"Radio {canary}" in page.text
+    assert f"Radio du thorax {canary}" in page.text
     assert (await patient.delete(f"/api/vault/documents/{document['id']}")).status_code == 200
     assert (await patient.get("/api/vault/documents")).json() == []
     assert (await patient.get(f"/api/vault/documents/{document['id']}")).status_code == 404

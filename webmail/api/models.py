@@ -202,6 +202,9 @@ class DocumentOut(BaseModel):
     created_at: int
     size: int
     source: SourceOut
+    type_code: str = ""
+    type_label: str = ""
+    author: str = ""
 
     @classmethod
     def of(cls, document: Document) -> DocumentOut:
@@ -218,7 +221,14 @@ class DocumentOut(BaseModel):
             source=SourceOut(
                 kind=meta.source.kind, sender=meta.source.sender, subject=meta.source.subject
             ),
+            type_code=meta.type_code,
+            type_label=meta.type_label,
+            author=meta.author,
         )
+
+
+class DocumentRename(_Body):
+    title: str = Field(min_length=1, max_length=200)
 
 
 class PasswordChange(_Body):

@@ -17,7 +17,7 @@ from mss.vault.kinds import DOCUMENT_TYPES, guess_type
 from mss.vault.model import DocumentMeta, DocumentSource
 from webmail.api.deps import Session, State, require_csrf
 from webmail.api.mail import attachment_response
-from webmail.api.models import DocumentOut, Done
+from webmail.api.models import DocumentOut, DocumentRename, Done
 from webmail.mail.compose import guess_content_type
 from webmail.pages.render import translator
 
@@ -90,6 +90,17 @@ async def upload(
 @router.get("/documents/{document_id}", response_model=DocumentOut)
 async def document(state: State, session: Session, document_id: int) -> DocumentOut:
     return DocumentOut.of(await state.vault.get(session.unlocked, document_id))
+
+
+@router.patch("/documents/{document_id}", response_model=DocumentOut, responses={422: {}})
+async def rename(
+    state: State, session: Session, document_id: int, body: DocumentRename
+) -> DocumentOut:
+    try:
+        renamed = await state.vault.rename(session.unlocked, document_id, body.title)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return DocumentOut.of(renamed)
 
 
 @router.get("/documents/{document_id}/content", response_class=Response)
