@@ -5,11 +5,13 @@ be integrated loses no mail; it files nothing and goes to the error hook, with a
 which the receipts work turns into the error MDN (DOMAIN.md, "Documents sent to patients: IHE
 XDM"). Each package is read whole and checked (``mss.xdm.unpack``) before the first document is
 filed, and every document must name the recipient's INS: a package for another patient is
-refused. Documents are sealed to the patient's public key, as delivery holds no private key.
+refused. Unpacking runs in a worker thread, so a large package never stalls the event loop.
+Documents are sealed to the patient's public key, as delivery holds no private key.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import mimetypes
 import time
@@ -73,7 +75,7 @@ class XdmImport:
             return
         for package in self._packages(message):
             try:
-                documents = read_package(package, self._limits)
+                documents = await asyncio.to_thread(read_package, package, self._limits)
                 self._check_patient(message, documents)
             except XdmRejected as refused:
                 log.warning(
