@@ -11,18 +11,15 @@ dump shows neither the content's hash nor that two patients hold the same docume
 
 from __future__ import annotations
 
-import os
-
 from crypto import AccountKeys, decrypt, encrypt, new_content_key, open_key, seal_key
+from crypto.objects import associated_data, new_object_id
 from crypto.tags import keyed_tag
 from mss.store.vault_records import DocumentRecord, NewDocument
 from mss.vault.model import DocumentMeta, decode_meta, encode_meta
 
-OBJECT_ID_BYTES = 16
-
 
 def _aad(object_id: bytes, role: bytes) -> bytes:
-    return b"mss/v1/vault/" + object_id + b"/" + role
+    return associated_data(b"vault", object_id, role)
 
 
 def content_tag(secret: bytes, account_id: int, content: bytes) -> bytes:
@@ -32,7 +29,7 @@ def content_tag(secret: bytes, account_id: int, content: bytes) -> bytes:
 def seal_document(
     meta: DocumentMeta, content: bytes, owner_key: bytes, created_at: int, tag: bytes
 ) -> NewDocument:
-    object_id = os.urandom(OBJECT_ID_BYTES)
+    object_id = new_object_id()
     key = new_content_key()
     return NewDocument(
         object_id=object_id,
