@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from sqlalchemy import select
 
 from mss.accounts import UnlockedAccount
 from mss.runtime import Runtime
 from mss.store.errors import NotFound
 from mss.store.records import AccountKind
+from mss.store.vault_schema import vault_documents
 from mss.vault.model import DocumentMeta, DocumentSource
 from queue_support import dump_database, encodings_of
 
@@ -52,6 +54,12 @@ async def test_identical_content_is_one_document_per_owner(runtime: Runtime) -> 
     assert other.id != first.id
     assert len(await runtime.vault.list(alice)) == 2
     assert [d.id for d in await runtime.vault.list(bob)] == [theirs.id]
+    async with runtime.database.reader.connect() as conn:
+        rows = (
+            await conn.execute(select(vault_documents.c.id, vault_documents.c.content_tag))
+        ).all()
+    tags = {row.id: bytes(row.content_tag) for row in rows}
+    assert tags[first.id] != tags[theirs.id], "equal content of two owners: unrelated tags"
 
 
 async def test_rename_keeps_everything_else(runtime: Runtime) -> None:
