@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from mailserver import PATIENT
 from mss.store.vault_schema import vault_contents, vault_documents
+from mss.xdm.package import XdmDocument, XdmSubmission, build_package
 
-from .harness import Web, sign_in
+from .harness import Web, professional_writes, sign_in, with_attachment
 
 
 async def test_upload_list_download_delete(web: Web, canary: str) -> None:
@@ -71,3 +74,32 @@ async def test_no_request_body_is_unbounded(web: Web) -> None:
     huge = "x" * (web.service.settings.max_upload_bytes + 128 * 1024)
     answer = await patient.post("/api/messages", json={"to": ["a@b.example"], "body": huge})
     assert answer.status_code == 413
+
+
+async def test_documents_received_as_xdm_show_type_author_and_sender(web: Web) -> None:
+    created = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    document = XdmDocument(
+        b"%PDF-1.4 radio %%EOF",
+        "application/pdf",
+        "Radio du genou",
+        "18748-4",
+        "Imagerie",
+        created,
+        author="Dr Lise Roy",
+    )
+    package = build_package(
+        XdmSubmission(PATIENT.split("@", 1)[0], "Dr Lise Roy", "CIM Est", [document])
+    )
+    raw = with_attachment(PATIENT, "Votre radio", "Bonjour.", "IHE_XDM.ZIP", package)
+    await professional_writes(web, PATIENT, raw)
+    patient = await sign_in(web, PATIENT)
+    [listed] = (await patient.get("/api/vault/documents")).json()
+    assert (listed["title"], listed["type_code"], listed["author"]) == (
+        "Radio du genou",
+        "18748-4",
+        "Dr Lise Roy",
+    )
+    assert listed["source"]["kind"] == "xdm"
+    page = (await patient.get("/documents")).text
+    assert "Compte rendu d&#39;imagerie médicale · Dr Lise Roy" in page
+    assert "Reçu de jeanne.martin@hopital.example : « Votre radio »" in page
