@@ -9,6 +9,7 @@ from sqlalchemy import select
 from mailserver import PATIENT
 from mss.store.vault_schema import vault_contents, vault_documents
 from mss.xdm.package import XdmDocument, XdmSubmission, build_package
+from mss.xdm.unpack import read_package
 
 from .harness import Web, professional_writes, sign_in, with_attachment
 
@@ -76,7 +77,7 @@ async def test_no_request_body_is_unbounded(web: Web) -> None:
     assert answer.status_code == 413
 
 
-async def test_documents_received_as_xdm_show_type_author_and_sender(web: Web) -> None:
+async def test_xdm_documents_show_their_metadata_and_export_back(web: Web) -> None:
     created = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     document = XdmDocument(
         b"%PDF-1.4 radio %%EOF",
@@ -103,3 +104,15 @@ async def test_documents_received_as_xdm_show_type_author_and_sender(web: Web) -
     page = (await patient.get("/documents")).text
     assert "Compte rendu d&#39;imagerie médicale · Dr Lise Roy" in page
     assert "Reçu de jeanne.martin@hopital.example : « Votre radio »" in page
+
+    exported = await patient.get("/api/vault/export", params={"ids": [listed["id"]]})
+    assert exported.status_code == 200
+    assert "IHE_XDM.ZIP" in exported.headers["content-disposition"]
+    [again] = read_package(exported.content)
+    assert (again.title, again.type_code, again.content) == (
+        "Radio du genou",
+        "18748-4",
+        b"%PDF-1.4 radio %%EOF",
+    )
+    missing = await patient.get("/api/vault/export", params={"ids": [listed["id"] + 1000]})
+    assert missing.status_code == 404

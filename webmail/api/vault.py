@@ -1,4 +1,4 @@
-"""The document vault: upload, list, download, delete.
+"""The document vault: upload, list, download, rename, delete, export as IHE XDM.
 
 An upload is the file itself as the request body (its name and title in the query), read into
 memory up to the size limit and encrypted before it is stored: no plaintext copy is ever spooled
@@ -15,6 +15,8 @@ from starlette.responses import Response
 
 from mss.vault.kinds import DOCUMENT_TYPES, guess_type
 from mss.vault.model import DocumentMeta, DocumentSource
+from mss.vault.xdm_export import export_package
+from mss.xdm.package import ZIP_NAME, XdmBuildError
 from webmail.api.deps import Session, State, require_csrf
 from webmail.api.mail import attachment_response
 from webmail.api.models import DocumentOut, DocumentRename, Done
@@ -85,6 +87,18 @@ async def upload(
         source=DocumentSource(kind="upload"),
     )
     return DocumentOut.of(await state.vault.add(session.unlocked, meta, content))
+
+
+@router.get("/export", response_class=Response, responses={422: {}})
+async def export(
+    state: State, session: Session, ids: Annotated[list[int], Query(max_length=50)]
+) -> Response:
+    """The chosen documents as one IHE_XDM.ZIP, to hand to a professional or another system."""
+    try:
+        package = await export_package(state.vault, session.unlocked, ids)
+    except XdmBuildError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return attachment_response(package, ZIP_NAME)
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut)
