@@ -8,16 +8,15 @@ row or swapped with the other.
 
 from __future__ import annotations
 
-import os
 import struct
 from dataclasses import dataclass
 
 from crypto import AccountKeys, ContentKey, decrypt, encrypt, new_content_key, open_key, seal_key
+from crypto.objects import associated_data, new_object_id
 from mss.mime import parse_message, structure_from_json, structure_to_json
 from mss.mime.model import MessageStructure
 from mss.store.records import MessageRecord, NewMessage
 
-OBJECT_ID_BYTES = 16
 _LENGTH = struct.Struct(">I")
 
 
@@ -28,7 +27,7 @@ class MessageSummary:
 
 
 def _aad(object_id: bytes, role: bytes) -> bytes:
-    return b"mss/v1/message/" + object_id + b"/" + role
+    return associated_data(b"message", object_id, role)
 
 
 def encode_summary(summary: MessageSummary) -> bytes:
@@ -48,7 +47,7 @@ def seal_message(
     """Parse, summarise and encrypt ``raw`` for the owner of public key ``owner_key``."""
     structure = parse_message(raw)
     summary = MessageSummary(structure, raw[: structure.header_end])
-    object_id = os.urandom(OBJECT_ID_BYTES)
+    object_id = new_object_id()
     key = new_content_key()
     return NewMessage(
         object_id=object_id,

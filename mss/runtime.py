@@ -31,9 +31,12 @@ from mss.store.queue_repository import SqlQueueStore
 from mss.store.records import Account
 from mss.store.repository import SqlStore
 from mss.store.trust_sql import SqlTrustStore
+from mss.store.vault_repository import SqlVaultStore
 from mss.store.webmail_repository import SqlWebmailStore
 from mss.submission import SubmissionService
 from mss.trust import TrustRegistry
+from mss.vault.service import VaultService
+from mss.vault.xdm_import import XdmImport
 
 if TYPE_CHECKING:
     from mss.signatures.service import SignatureService
@@ -61,6 +64,8 @@ class Runtime:
     calendar: CalendarService
     signin: SignInService
     api_keys: SqlApiKeyStore
+    vault: VaultService
+    xdm_import: XdmImport
     _signatures: SignatureService | None = None
 
     def signatures(self) -> SignatureService:
@@ -68,7 +73,7 @@ class Runtime:
         if self._signatures is None:
             from mss.signatures.wiring import build_signature_service
 
-            self._signatures = build_signature_service(self)
+            self._signatures = build_signature_service(self, self.vault)
         return self._signatures
 
     @classmethod
@@ -104,6 +109,12 @@ class Runtime:
             settings.hostname,
         )
         inbound.add_observer(calendar)
+        vault = VaultService(
+            SqlVaultStore(database, store.committer),
+            load_or_create_secret(settings.data_path(settings.security.server_key)),
+        )
+        xdm_import = XdmImport(vault)
+        inbound.add_observer(xdm_import)
         signin = SignInService(
             accounts,
             auth_throttle(settings),
@@ -124,6 +135,8 @@ class Runtime:
             calendar,
             signin,
             SqlApiKeyStore(database, store.committer),
+            vault,
+            xdm_import,
         )
 
     async def close(self) -> None:

@@ -9,15 +9,14 @@ from mss.ratelimit import AuthThrottle
 from mss.runtime import Runtime
 from mss.signin import SignInService
 from mss.store.repository import SqlStore
-from mss.store.vault_repository import SqlVaultStore
 from mss.store.webmail_repository import SqlWebmailStore
+from mss.vault.service import VaultService
 from webmail.mail.actions import MailActions
 from webmail.mail.reader import MailReader
 from webmail.mail.rowcache import RowCache
 from webmail.security.sessions import SessionManager
 from webmail.security.totp import TotpManager
 from webmail.settings import WebSettings
-from webmail.vault.service import VaultService
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ class WebState:
     def build(cls, runtime: Runtime, settings: WebSettings) -> WebState:
         store = runtime.store
         web = SqlWebmailStore(runtime.database, store.committer)
-        vault = VaultService(SqlVaultStore(runtime.database, store.committer))
+        vault = runtime.vault
         reader = MailReader(store, web, RowCache())
         return cls(
             runtime=runtime,

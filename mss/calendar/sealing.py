@@ -11,14 +11,12 @@ the database: a dump shows a reminder's due time and nothing else.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
 from crypto import AccountKeys, decrypt, encrypt, new_content_key, open_key, seal_key
+from crypto.objects import associated_data, new_object_id
 from crypto.queuekey import QueueKey
-
-OBJECT_ID_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +27,11 @@ class SealedEntry:
 
 
 def _aad(object_id: bytes, role: bytes) -> bytes:
-    return b"mss/v1/calendar/" + role + b"/" + object_id
+    return associated_data(b"calendar", role, object_id)
 
 
 def seal_entry(body: dict[str, Any], owner_key: bytes) -> SealedEntry:
-    object_id = os.urandom(OBJECT_ID_BYTES)
+    object_id = new_object_id()
     key = new_content_key()
     data = json.dumps(body, separators=(",", ":")).encode()
     return SealedEntry(

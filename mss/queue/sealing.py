@@ -7,14 +7,12 @@ a ciphertext moved to another queue row, or re-labelled with another key, does n
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from crypto import decrypt, encrypt, new_content_key, seal_key
+from crypto.objects import associated_data, new_object_id
 from crypto.queuekey import QueueKey
 from mss.store.queue_records import QueuedMessage
-
-OBJECT_ID_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +24,11 @@ class SealedContent:
 
 
 def _aad(object_id: bytes, key_id: bytes) -> bytes:
-    return b"mss/v1/queue/" + object_id + b"/" + key_id
+    return associated_data(b"queue", object_id, key_id)
 
 
 def seal_queued(raw: bytes, key: QueueKey) -> SealedContent:
-    object_id = os.urandom(OBJECT_ID_BYTES)
+    object_id = new_object_id()
     content_key = new_content_key()
     return SealedContent(
         object_id=object_id,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class NewDocument:
-    """An encrypted document ready to be committed (see ``webmail.vault.crypto``)."""
+    """An encrypted document ready to be committed (see ``mss.vault.sealing``); ``content_tag``
+    is the keyed tag that makes identical content one document per owner."""
 
     object_id: bytes
     sealed_key: bytes
@@ -15,6 +16,7 @@ class NewDocument:
     content: bytes
     size: int
     created_at: int
+    content_tag: bytes
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,13 @@ class SqlVaultStore:
         self._committer = committer
 
     async def add_document(self, account_id: int, document: NewDocument) -> DocumentRecord:
+        """The new document, or the owner's one with the same content tag (then nothing is
+        written: the check and the insert are one job of the single writer)."""
+
         async def job(conn: AsyncConnection) -> WriteResult[DocumentRecord]:
+            found = await vault_sql.select_by_tag(conn, account_id, document.content_tag)
+            if found is not None:
+                return WriteResult(found)
             return WriteResult(await vault_sql.insert_document(conn, account_id, document))
 
         return await self._committer.run(job)
@@ -42,6 +48,13 @@ class SqlVaultStore:
         if content is None:
             raise NotFound("no such document")
         return content
+
+    async def update_meta(self, account_id: int, document_id: int, meta: bytes) -> None:
+        async def job(conn: AsyncConnection) -> WriteResult[bool]:
+            return WriteResult(await vault_sql.update_meta(conn, account_id, document_id, meta))
+
+        if not await self._committer.run(job):
+            raise NotFound("no such document")
 
     async def delete_document(self, account_id: int, document_id: int) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[bool]:

@@ -3,8 +3,10 @@
 A document is encrypted exactly like a message: a random content key sealed to the owner
 (``sealed_key``), and under it the metadata (title, type, source, file name, media type, the
 document's own date) and the content, each bound to the document's random ``object_id`` and its
-role. Only ids, the size and the date it was filed are in the clear. Contents live apart from the
-index rows so that listing the vault never reads them.
+role. Only ids, the size and the date it was filed are in the clear, with ``content_tag``: a tag
+of the content keyed by the server secret and the owner, unique per owner, so identical content
+saved twice is one document (null for documents filed before it existed). Contents live apart
+from the index rows so that listing the vault never reads them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ vault_documents = Table(
     Column("meta", LargeBinary, nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("content_tag", LargeBinary(32), nullable=True),
     Index(None, "account_id", "created_at"),
+    Index(None, "account_id", "content_tag", unique=True),
 )
 
 vault_contents = Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select
+from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mss.store.vault_records import DocumentRecord, NewDocument
@@ -36,6 +36,7 @@ async def insert_document(
             meta=new.meta,
             size=new.size,
             created_at=new.created_at,
+            content_tag=new.content_tag,
         )
         .returning(vault_documents.c.id)
     )
@@ -49,6 +50,31 @@ async def insert_document(
         size=new.size,
         created_at=new.created_at,
     )
+
+
+async def select_by_tag(
+    conn: AsyncConnection, account_id: int, tag: bytes
+) -> DocumentRecord | None:
+    """The owner's document with this content tag, if one is filed already."""
+    row = (
+        await conn.execute(
+            select(vault_documents).where(
+                vault_documents.c.account_id == account_id, vault_documents.c.content_tag == tag
+            )
+        )
+    ).first()
+    return document_from_row(row) if row is not None else None
+
+
+async def update_meta(
+    conn: AsyncConnection, account_id: int, document_id: int, meta: bytes
+) -> bool:
+    result = await conn.execute(
+        update(vault_documents)
+        .where(vault_documents.c.id == document_id, vault_documents.c.account_id == account_id)
+        .values(meta=meta)
+    )
+    return bool(result.rowcount)
 
 
 async def select_documents(conn: AsyncConnection, account_id: int) -> list[DocumentRecord]:

@@ -130,6 +130,10 @@ async def test_ordered_request_from_invitation_to_signed_copy(runtime: Runtime) 
     assert attached["consentement.pdf"] == done.document
     assert b'"signer"' in attached["preuves.json"]
     assert len(await _with_header(runtime, PATIENT, created.id)) == 2  # invitation + copy
+    [filed] = await runtime.vault.list(people[PATIENT])  # the vault's SignedCopyFiler
+    assert (filed.meta.source.kind, filed.meta.title) == ("signature", created.title)
+    assert (await runtime.vault.content(people[PATIENT], filed.id))[1] == done.document
+    assert await runtime.vault.list(people[DOCTOR]) == []  # professionals keep no vault copy
 
     with pytest.raises(UnknownRequest):
         await service.open(created.id, people[NURSE])  # holds no key to it

@@ -77,6 +77,10 @@ class Browserless:
     async def delete(self, url: str, **kwargs: Any) -> httpx.Response:
         return await self.client.delete(url, headers=self.headers, **kwargs)
 
+    async def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return await self.client.patch(url, headers=headers, **kwargs)
+
     async def folder_id(self, role: str = "inbox") -> int:
         folders = (await self.get("/api/mailboxes")).json()
         return int(next(f["id"] for f in folders if f["role"] == role))

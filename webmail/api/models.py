@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mss.vault.model import Document
 from webmail.mail.headers import Person
 from webmail.mail.reader import Folder
 from webmail.mail.summaries import ListItem
 from webmail.mail.view import MessageView
-from webmail.vault.service import Document
 
 
 class _Body(BaseModel):
@@ -202,6 +202,9 @@ class DocumentOut(BaseModel):
     created_at: int
     size: int
     source: SourceOut
+    type_code: str = ""
+    type_label: str = ""
+    author: str = ""
 
     @classmethod
     def of(cls, document: Document) -> DocumentOut:
@@ -218,7 +221,14 @@ class DocumentOut(BaseModel):
             source=SourceOut(
                 kind=meta.source.kind, sender=meta.source.sender, subject=meta.source.subject
             ),
+            type_code=meta.type_code,
+            type_label=meta.type_label,
+            author=meta.author,
         )
+
+
+class DocumentRename(_Body):
+    title: str = Field(min_length=1, max_length=200)
 
 
 class PasswordChange(_Body):

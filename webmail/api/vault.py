@@ -1,4 +1,4 @@
-"""The document vault: upload, list, download, delete.
+"""The document vault: upload, list, download, rename, delete, export as IHE XDM.
 
 An upload is the file itself as the request body (its name and title in the query), read into
 memory up to the size limit and encrypted before it is stored: no plaintext copy is ever spooled
@@ -13,13 +13,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
+from mss.vault.kinds import DOCUMENT_TYPES, guess_type
+from mss.vault.model import DocumentMeta, DocumentSource
+from mss.vault.xdm_export import export_package
+from mss.xdm.package import ZIP_NAME, XdmBuildError
 from webmail.api.deps import Session, State, require_csrf
 from webmail.api.mail import attachment_response
-from webmail.api.models import DocumentOut, Done
+from webmail.api.models import DocumentOut, DocumentRename, Done
 from webmail.mail.compose import guess_content_type
 from webmail.pages.render import translator
-from webmail.vault.crypto import DocumentMeta, DocumentSource
-from webmail.vault.service import DOCUMENT_TYPES, guess_type
 
 router = APIRouter(prefix="/api/vault", tags=["vault"], dependencies=[Depends(require_csrf)])
 
@@ -87,9 +89,32 @@ async def upload(
     return DocumentOut.of(await state.vault.add(session.unlocked, meta, content))
 
 
+@router.get("/export", response_class=Response, responses={422: {}})
+async def export(
+    state: State, session: Session, ids: Annotated[list[int], Query(max_length=50)]
+) -> Response:
+    """The chosen documents as one IHE_XDM.ZIP, to hand to a professional or another system."""
+    try:
+        package = await export_package(state.vault, session.unlocked, ids)
+    except XdmBuildError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return attachment_response(package, ZIP_NAME)
+
+
 @router.get("/documents/{document_id}", response_model=DocumentOut)
 async def document(state: State, session: Session, document_id: int) -> DocumentOut:
     return DocumentOut.of(await state.vault.get(session.unlocked, document_id))
+
+
+@router.patch("/documents/{document_id}", response_model=DocumentOut, responses={422: {}})
+async def rename(
+    state: State, session: Session, document_id: int, body: DocumentRename
+) -> DocumentOut:
+    try:
+        renamed = await state.vault.rename(session.unlocked, document_id, body.title)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return DocumentOut.of(renamed)
 
 
 @router.get("/documents/{document_id}/content", response_class=Response)

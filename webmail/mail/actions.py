@@ -20,12 +20,13 @@ from mss.store.errors import NotFound
 from mss.store.records import Appended, FlagMode, Mailbox
 from mss.store.repository import SqlStore
 from mss.submission import Envelope, Recipient, SubmissionService, SubmitResult
+from mss.vault.kinds import guess_type
+from mss.vault.model import Document, DocumentMeta, DocumentSource
+from mss.vault.service import VaultService
 from webmail.mail.compose import Outgoing, build_message
 from webmail.mail.headers import decode_text, header_date
 from webmail.mail.reader import MailReader, role_of
 from webmail.mail.view import find_attachment
-from webmail.vault.crypto import DocumentMeta, DocumentSource
-from webmail.vault.service import Document, VaultService, guess_type
 
 SEEN = "\\Seen"
 DRAFT_FLAGS = ("\\Draft", "\\Seen")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from mss.vault.kinds import DOCUMENT_TYPES
 from webmail.api.deps import PageSession, State
 from webmail.pages.render import render
-from webmail.vault.service import DOCUMENT_TYPES
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,0 +1,25 @@
+"""The narrow store the vault needs (``mss.store.vault_repository.SqlVaultStore`` is the SQL one).
+
+Every method names the owner: another account's document id is "not found" (``NotFound``),
+exactly like one that never existed.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from mss.store.vault_records import DocumentRecord, NewDocument
+
+
+class VaultStore(Protocol):
+    async def add_document(self, account_id: int, document: NewDocument) -> DocumentRecord: ...
+
+    async def list_documents(self, account_id: int) -> list[DocumentRecord]: ...
+
+    async def get_document(self, account_id: int, document_id: int) -> DocumentRecord: ...
+
+    async def get_content(self, account_id: int, document_id: int) -> bytes: ...
+
+    async def update_meta(self, account_id: int, document_id: int, meta: bytes) -> None: ...
+
+    async def delete_document(self, account_id: int, document_id: int) -> None: ...
