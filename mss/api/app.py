@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Protocol
 
-from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
@@ -125,6 +125,30 @@ def _problem(status: int, detail: str, headers: dict[str, str] | None = None) ->
     return HTTPException(status_code=status, detail=detail, headers=headers)
 
 
+def caller_with(scope: str) -> Callable[..., Awaitable[ApiCaller]]:
+    """The dependency that lets in a live key holding ``scope``: 401, then 429, then 403."""
+
+    async def dependency(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> ApiCaller:
+        parts: ApiParts = request.app.state.parts
+        try:
+            caller = await parts.keys.authenticate(credentials.credentials if credentials else None)
+        except ApiKeyRefused as refused:
+            raise _problem(401, str(refused), {"WWW-Authenticate": "Bearer"}) from None
+        if not parts.limit.allow(caller.lookup):
+            raise _problem(429, "trop de requêtes / too many requests", {"Retry-After": "60"})
+        if scope not in caller.scopes:
+            raise _problem(403, f"la clé n'a pas le droit « {scope} » / key lacks scope {scope}")
+        return caller
+
+    return dependency
+
+
+_SENDER = caller_with("send")
+
+
 def create_api(parts: ApiParts) -> FastAPI:
     """The /api/v1 application; mounted by the web server so its OpenAPI is /api/v1/openapi.json."""
     api = FastAPI(
@@ -134,26 +158,7 @@ def create_api(parts: ApiParts) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-
-    def caller_with(scope: str) -> Callable[..., Awaitable[ApiCaller]]:
-        async def dependency(
-            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-        ) -> ApiCaller:
-            try:
-                caller = await parts.keys.authenticate(
-                    credentials.credentials if credentials else None
-                )
-            except ApiKeyRefused as refused:
-                raise _problem(401, str(refused), {"WWW-Authenticate": "Bearer"}) from None
-            if not parts.limit.allow(caller.lookup):
-                raise _problem(429, "trop de requêtes / too many requests", {"Retry-After": "60"})
-            if scope not in caller.scopes:
-                raise _problem(
-                    403, f"la clé n'a pas le droit « {scope} » / key lacks scope {scope}"
-                )
-            return caller
-
-        return dependency
+    api.state.parts = parts
 
     @api.post(
         "/messages",
@@ -164,19 +169,27 @@ def create_api(parts: ApiParts) -> FastAPI:
             "requestBody": {
                 "content": {
                     "multipart/form-data": {
-                        "encoding": {"metadata": {"contentType": "application/json"}}
+                        "encoding": {"metadata": {"contentType": "application/json"}},
+                        "examples": {
+                            language: {
+                                "summary": example["summary"],
+                                "value": {
+                                    "metadata": json.dumps(example["value"], ensure_ascii=False)
+                                },
+                            }
+                            for language, example in EXAMPLES.items()
+                        },
                     }
                 }
             }
         },
     )
     async def send(
-        caller: Annotated[ApiCaller, Depends(caller_with("send"))],
+        caller: Annotated[ApiCaller, Depends(_SENDER)],
         metadata: Annotated[
             str,
             Form(
                 description="JSON : destinataires, objet, corps, INS, documents / JSON metadata",
-                openapi_examples=EXAMPLES,
             ),
         ],
         documents: Annotated[list[UploadFile], File(description="Documents (PDF, CDA)")],
