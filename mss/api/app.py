@@ -10,6 +10,7 @@ request rate; 422 for metadata the server cannot send.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +44,14 @@ class Submitter(Protocol):
     ) -> SubmitResult: ...
 
 
+class MessageStore(Protocol):
+    async def add(self, account_id: int, public_id: str, sealed: bytes, now: int) -> None: ...
+
+    async def sealed(self, account_id: int, public_id: str) -> bytes | None: ...
+
+    async def queue_states(self, account_id: int, public_id: str) -> dict[str, str]: ...
+
+
 class RequestStore(Protocol):
     async def claim(self, account_id: int, tag: bytes, now: int) -> Claim: ...
 
@@ -58,6 +67,7 @@ class ApiParts:
     keys: ApiKeyService
     limit: KeyRateLimit
     requests: RequestStore
+    messages: MessageStore
     submission: Submitter
     server_secret: bytes
     hostname: str
@@ -82,9 +92,24 @@ class MessageMeta(BaseModel):
 
 
 class Sent(BaseModel):
-    id: str = Field(description="Message-ID")
+    id: str = Field(description="Identifiant pour le suivi (aussi l'ENVID) / id for the status")
+    message_id: str = Field(description="Message-ID")
     delivered: list[str]
     queued: list[str]
+
+
+class RecipientStatus(BaseModel):
+    address: str
+    status: str = Field(
+        description="delivered (remis ici / delivered here), pending (en file / queued), "
+        "failed (échec / failed), relayed (sorti de la file / left the queue)"
+    )
+
+
+class Status(BaseModel):
+    id: str
+    message_id: str
+    recipients: list[RecipientStatus]
 
 
 EXAMPLES = {
@@ -147,6 +172,7 @@ def caller_with(scope: str) -> Callable[..., Awaitable[ApiCaller]]:
 
 
 _SENDER = caller_with("send")
+_READER = caller_with("status")
 
 
 def create_api(parts: ApiParts) -> FastAPI:
@@ -232,17 +258,41 @@ def create_api(parts: ApiParts) -> FastAPI:
                 return JSONResponse(json.loads(first), status_code=201)
         try:
             message_id, raw = build_mail(account, message, parts.hostname)
-            envelope = Envelope(account.address, tuple(Recipient(r) for r in meta.recipients))
+            public_id = secrets.token_hex(16)
+            recipients = tuple(Recipient(r) for r in meta.recipients)
+            envelope = Envelope(account.address, recipients, env_id=public_id)
             result = await parts.submission.submit(caller.unlocked, envelope, raw)
         except (PolicyError, XdmBuildError, ValueError) as error:
             if tag is not None:
                 await parts.requests.release(tag)
             raise _problem(422, str(error)) from None
-        answer = Sent(id=message_id, delivered=result.delivered, queued=result.queued)
+        answer = Sent(
+            id=public_id, message_id=message_id, delivered=result.delivered, queued=result.queued
+        )
         body = answer.model_dump_json().encode()
+        sealed = seal_to_account(body, account.encryption_key)
+        await parts.messages.add(account.id, public_id, sealed, store_now())
         if tag is not None:
-            await parts.requests.answer(tag, seal_to_account(body, account.encryption_key))
+            await parts.requests.answer(tag, sealed)
         return JSONResponse(json.loads(body), status_code=201)
+
+    @api.get(
+        "/messages/{message_id}",
+        response_model=Status,
+        summary="Suivi d'un envoi / status of a sent message",
+    )
+    async def status(caller: Annotated[ApiCaller, Depends(_READER)], message_id: str) -> Status:
+        account = caller.unlocked.account
+        sealed = await parts.messages.sealed(account.id, message_id[:40])
+        if sealed is None:
+            raise _problem(404, "envoi inconnu / unknown message")
+        sent = Sent.model_validate_json(open_from_account(sealed, caller.unlocked.keys))
+        queued = await parts.messages.queue_states(account.id, sent.id)
+        recipients = [RecipientStatus(address=a, status="delivered") for a in sent.delivered]
+        recipients += [
+            RecipientStatus(address=a, status=queued.get(a, "relayed")) for a in sent.queued
+        ]
+        return Status(id=sent.id, message_id=sent.message_id, recipients=recipients)
 
     return api
 

@@ -8,7 +8,7 @@ from mss.api.app import ApiParts, create_api
 from mss.api.keys import KeyRateLimit
 from mss.runtime import Runtime
 from mss.serverkey import load_or_create_secret
-from mss.store.api_repository import SqlApiRequestStore
+from mss.store.api_repository import SqlApiMessageStore, SqlApiRequestStore
 
 
 def build_api(runtime: Runtime) -> FastAPI:
@@ -18,6 +18,7 @@ def build_api(runtime: Runtime) -> FastAPI:
             keys=runtime.api,
             limit=KeyRateLimit(settings.limits.api_requests_per_minute, 60.0),
             requests=SqlApiRequestStore(runtime.database, runtime.store.committer),
+            messages=SqlApiMessageStore(runtime.database, runtime.store.committer),
             submission=runtime.submission,
             server_secret=load_or_create_secret(settings.data_path(settings.security.server_key)),
             hostname=settings.hostname,

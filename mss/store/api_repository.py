@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from mss.store.api_schema import api_keys, api_requests
+from mss.store.api_schema import api_keys, api_messages, api_requests
 from mss.store.database import Database
+from mss.store.queue_schema import queue_messages, queue_recipients
 from mss.store.writer import Committer, WriteResult
 
 
@@ -152,3 +153,41 @@ class SqlApiRequestStore:
             return WriteResult(None)
 
         await self._committer.run(job)
+
+
+class SqlApiMessageStore:
+    """Messages sent through the API and what the queue still knows of their recipients."""
+
+    def __init__(self, database: Database, committer: Committer) -> None:
+        self._database = database
+        self._committer = committer
+
+    async def add(self, account_id: int, public_id: str, sealed: bytes, now: int) -> None:
+        async def job(conn: AsyncConnection) -> WriteResult[None]:
+            await conn.execute(
+                insert(api_messages).values(
+                    account_id=account_id, public_id=public_id, created_at=now, sealed=sealed
+                )
+            )
+            return WriteResult(None)
+
+        await self._committer.run(job)
+
+    async def sealed(self, account_id: int, public_id: str) -> bytes | None:
+        """The sealed record of one of the account's messages; None for another's or unknown."""
+        query = select(api_messages.c.sealed).where(
+            api_messages.c.public_id == public_id, api_messages.c.account_id == account_id
+        )
+        async with self._database.reader.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else bytes(row.sealed)
+
+    async def queue_states(self, account_id: int, public_id: str) -> dict[str, str]:
+        """Recipient address -> queue state (pending, delivered, failed) of rows still queued."""
+        query = (
+            select(queue_recipients.c.address, queue_recipients.c.state)
+            .join(queue_messages, queue_messages.c.id == queue_recipients.c.message_id)
+            .where(queue_messages.c.envid == public_id, queue_messages.c.account_id == account_id)
+        )
+        async with self._database.reader.connect() as conn:
+            return {row.address: row.state for row in await conn.execute(query)}

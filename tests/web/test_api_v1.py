@@ -97,7 +97,7 @@ async def test_documents_reach_the_patient_as_one_xdm_package(web: Web, canary: 
 
     (raw,) = await read_mailbox(web.runtime, PATIENT)
     mail = _parse(raw)
-    assert mail["Message-ID"].strip("<>") == answer.json()["id"]
+    assert mail["Message-ID"].strip("<>") == answer.json()["message_id"]
     assert mail["X-MSS-INS"] == INS
     assert mail["X-MSS-CODECDA"] == "11490-0"
     assert mail["Disposition-Notification-To"] == ORGANISATION
@@ -123,6 +123,12 @@ async def test_documents_reach_the_patient_as_one_xdm_package(web: Web, canary: 
     assert again.status_code == 201 and again.json() == answer.json()
     assert len(await read_mailbox(web.runtime, PATIENT)) == 1, "a retry sends nothing twice"
 
+    status = await web.client().get(
+        f"/api/v1/messages/{answer.json()['id']}", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert status.status_code == 200, status.text
+    assert status.json()["recipients"] == [{"address": PATIENT, "status": "delivered"}]
+
     dump = await dump_database(web.runtime)
     for secret in (canary, key.rpartition("_")[2], "envoi-1"):
         for needle in encodings_of(secret, dump):
@@ -140,6 +146,23 @@ async def test_keys_are_checked_at_the_door(web: Web) -> None:
     await web.runtime.api.revoke(revoked.removeprefix("mss_").split("_")[0])
     assert (await _send(client, revoked, "x")).status_code == 401
     assert await read_mailbox(web.runtime, PATIENT) == []
+
+
+async def test_status_is_only_for_the_sending_account(web: Web) -> None:
+    key = await _key(web)
+    sent = (await _send(web.client(), key, "x")).json()
+    runtime = web.runtime
+    other = "autre@hopital.example"
+    await runtime.accounts.create_account(other, AccountKind.ORGANISATION, PASSWORD, "Autre")
+    stranger = await runtime.api.issue(
+        await runtime.accounts.authenticate(other, PASSWORD), "Autre", frozenset({"status"})
+    )
+    url = f"/api/v1/messages/{sent['id']}"
+    answer = await web.client().get(url, headers={"Authorization": f"Bearer {stranger}"})
+    assert answer.status_code == 404
+    send_only = await _key(web, frozenset({"send"}))
+    answer = await web.client().get(url, headers={"Authorization": f"Bearer {send_only}"})
+    assert answer.status_code == 403
 
 
 async def test_each_key_has_its_own_rate_limit(web: Web) -> None:

@@ -37,9 +37,27 @@ def upgrade() -> None:
         sa.UniqueConstraint("tag", name=op.f("uq_api_requests_tag")),
     )
     op.create_index(op.f("ix_api_requests_account_id"), "api_requests", ["account_id"])
+    op.create_table(
+        "api_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("public_id", sa.String(length=40), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("sealed", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_api_messages_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_messages")),
+        sa.UniqueConstraint("public_id", name=op.f("uq_api_messages_public_id")),
+    )
+    op.create_index(op.f("ix_api_messages_account_id"), "api_messages", ["account_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("api_messages")
     op.drop_table("api_requests")
     with op.batch_alter_table("api_keys") as batch:
         batch.drop_column("wrapped")
