@@ -318,4 +318,12 @@ async def _read(upload: UploadFile, limit: int) -> tuple[bytes, str]:
     kind = (upload.content_type or "application/octet-stream").split(";")[0].strip().lower()
     if kind not in {"application/pdf", "text/xml", "application/xml", "application/hl7-v3+xml"}:
         raise _problem(415, f"type de document non pris en charge / unsupported type: {kind}")
+    # The declared type must match the bytes: the patient's viewer trusts the package's type.
+    looks_right = (
+        content.startswith(b"%PDF-")
+        if kind == "application/pdf"
+        else content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    )
+    if not looks_right:
+        raise _problem(415, f"le contenu n'est pas du type {kind} / content is not {kind}")
     return content, kind

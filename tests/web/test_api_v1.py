@@ -185,6 +185,15 @@ async def test_bad_metadata_is_refused_clearly_and_sends_nothing(web: Web) -> No
     assert answer.status_code == 422 and "patient_ins" in answer.text
     answer = await client.post("/api/v1/messages", data=data, files=files[:1], headers=headers)
     assert answer.status_code == 422 and "document" in answer.text
+    disguised = [files[0], ("documents", ("cr.xml", b"MZ\x90\x00", "text/xml"))]
+    answer = await client.post("/api/v1/messages", data=data, files=disguised, headers=headers)
+    assert answer.status_code == 415
+    not_pdf = [("documents", ("bilan.pdf", b"<html>", "application/pdf")), files[1]]
+    answer = await client.post("/api/v1/messages", data=data, files=not_pdf, headers=headers)
+    assert answer.status_code == 415
+    image = [files[0], ("documents", ("photo.png", b"\x89PNG", "image/png"))]
+    answer = await client.post("/api/v1/messages", data=data, files=image, headers=headers)
+    assert answer.status_code == 415
     assert await read_mailbox(web.runtime, PATIENT) == []
 
 
