@@ -18,6 +18,7 @@ from defusedxml import ElementTree
 from mailserver import PASSWORD, PATIENT, read_mailbox
 from mss.config import Settings
 from mss.store.records import AccountKind
+from mss.tls import tls_files
 from mss.xdm.package import ZIP_NAME
 from mss.xdm.unpack import read_package
 from queue_support import dump_database, encodings_of
@@ -146,6 +147,31 @@ async def test_keys_are_checked_at_the_door(web: Web) -> None:
     await web.runtime.api.revoke(revoked.removeprefix("mss_").split("_")[0])
     assert (await _send(client, revoked, "x")).status_code == 401
     assert await read_mailbox(web.runtime, PATIENT) == []
+
+
+async def test_a_recipient_of_another_operator_is_pending_in_the_queue(web: Web) -> None:
+    """The status follows the queue through the message's ENVID; nothing listens there."""
+    ca = tls_files(web.runtime.settings).ca.read_bytes()
+    await web.runtime.trust.add("clinique.example", "127.0.0.1", 9, ca)
+    key = await _key(web)
+    data, files = _form("x")
+    remote = "dr.b@clinique.example"
+    metadata = json.loads(data["metadata"]) | {"recipients": [PATIENT, remote]}
+    sent = await web.client().post(
+        "/api/v1/messages",
+        data={"metadata": json.dumps(metadata)},
+        files=files,
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["queued"] == [remote]
+    status = await web.client().get(
+        f"/api/v1/messages/{sent.json()['id']}", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert status.json()["recipients"] == [
+        {"address": PATIENT, "status": "delivered"},
+        {"address": remote, "status": "pending"},
+    ]
 
 
 async def test_status_is_only_for_the_sending_account(web: Web) -> None:
