@@ -97,6 +97,7 @@ class LimitSettings(_Section):
     auth_failures_per_account: int = Field(5, ge=1)
     auth_failure_window_seconds: float = Field(300.0, gt=0)
     auth_failure_delay_seconds: float = Field(1.0, ge=0)
+    api_requests_per_minute: int = Field(120, ge=1)
 
 
 class QueueSettings(_Section):

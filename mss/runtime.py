@@ -14,6 +14,7 @@ from crypto.queuekey import load_or_create_queue_key
 from directory.model import AddressKind
 from directory.service import DirectoryService
 from mss.accounts import AccountService, Publisher
+from mss.api.service import ApiKeyService
 from mss.calendar.service import CalendarService
 from mss.config import Settings
 from mss.correspondents import CorrespondentBook
@@ -66,6 +67,7 @@ class Runtime:
     api_keys: SqlApiKeyStore
     vault: VaultService
     xdm_import: XdmImport
+    api: ApiKeyService
     _signatures: SignatureService | None = None
 
     def signatures(self) -> SignatureService:
@@ -120,6 +122,7 @@ class Runtime:
             auth_throttle(settings),
             TotpPresence(SqlWebmailStore(database, store.committer)),
         )
+        api_keys = SqlApiKeyStore(database, store.committer)
         return cls(
             settings,
             database,
@@ -134,9 +137,14 @@ class Runtime:
             directory,
             calendar,
             signin,
-            SqlApiKeyStore(database, store.committer),
+            api_keys,
             vault,
             xdm_import,
+            ApiKeyService(
+                api_keys,
+                store,
+                load_or_create_secret(settings.data_path(settings.security.server_key)),
+            ),
         )
 
     async def close(self) -> None:

@@ -145,3 +145,43 @@ def test_every_command_has_help(tmp_path: Path) -> None:
         results = list(pool.map(lambda command: mss(tmp_path, *command, "--help"), commands))
     for command, result in zip(commands, results, strict=True):
         assert result.returncode == 0 and "Usage" in result.stdout, command
+
+
+def test_api_keys_lifecycle(tmp_path: Path) -> None:
+    """A key is printed once, listed by identifier only, revoked; a professional gets none."""
+    init(tmp_path)
+    assert mss(tmp_path, "domain", "add", "labo.example").returncode == 0
+    for address, kind in (
+        ("resultats@labo.example", "organisation"),
+        ("dr@labo.example", "professional"),
+    ):
+        created = mss(
+            tmp_path,
+            "account",
+            "add",
+            address,
+            "--kind",
+            kind,
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+        assert created.returncode == 0, created.stderr
+    add = ("api-key", "add", "--label", "Logiciel", "--password-stdin")
+    added = mss(
+        tmp_path, *add, "resultats@labo.example", "--scope", "send,status", stdin=PASSWORD + "\n"
+    )
+    assert added.returncode == 0, added.stderr
+    key = added.stdout.split(": ", 1)[1].split()[0]
+    assert key.startswith("mss_")
+    listed = mss(tmp_path, "api-key", "list", "resultats@labo.example").stdout
+    identifier = listed.split("\t", 1)[0]
+    assert "Logiciel" in listed and "send,status" in listed and "active" in listed
+    assert key not in listed and key.rpartition("_")[2] not in listed
+    assert mss(tmp_path, "api-key", "revoke", identifier).returncode == 0
+    assert "revoked" in mss(tmp_path, "api-key", "list", "resultats@labo.example").stdout
+    assert mss(tmp_path, "api-key", "revoke", identifier).returncode == 1
+
+    refused = mss(tmp_path, *add, "dr@labo.example", "--scope", "send", stdin=PASSWORD + "\n")
+    assert refused.returncode == 1 and refused.stderr.startswith("error:")
+    unknown = mss(tmp_path, *add, "resultats@labo.example", "--scope", "all", stdin=PASSWORD + "\n")
+    assert unknown.returncode == 1 and "all" in unknown.stderr

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from directory import api as directory_api
 from directory import fhir as directory_fhir
+from mss.api.wiring import build_api
 from mss.dav.app import DavApp, well_known
 from mss.runtime import Runtime
 from webmail import errors
@@ -68,6 +69,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         app.include_router(build(runtime.directory, _signed_in_address))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/dav", DavApp(runtime), name="dav")
+    app.mount("/api/v1", build_api(runtime), name="api")
     app.add_route("/.well-known/caldav", well_known, methods=["GET", "PROPFIND"])
     app.add_middleware(SecurityHeaders)
     return app

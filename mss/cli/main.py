@@ -12,6 +12,7 @@ import typer
 from directory import cli as directory_cli
 from mss.cli import (
     account_cmd,
+    api_key_cmd,
     domain_cmd,
     init_cmd,
     queue_cmd,
@@ -74,5 +75,6 @@ def directory_database(ctx: typer.Context) -> None:
 
 app.add_typer(trust_cmd.app, name="trust")
 app.add_typer(sign_cmd.app, name="sign")
+app.add_typer(api_key_cmd.app, name="api-key")
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(serve_cmd.demo)

@@ -18,6 +18,7 @@ class CredentialKind(enum.StrEnum):
     PASSWORD = "password"
     APP_PASSWORD = "app"
     RECOVERY = "recovery"
+    API_KEY = "api-key"
 
 
 class SpecialUse(enum.StrEnum):

@@ -16,7 +16,14 @@ async def test_key_is_stored_as_a_tag_found_by_lookup_and_revoked(runtime: Runti
     secret = new_secret()
     issued = issue_key(secret)
     await runtime.api_keys.add(
-        created.account.id, issued.lookup, issued.tag, "Logiciel", frozenset({"send"}), 1
+        created.account.id,
+        issued.lookup,
+        issued.tag,
+        "Logiciel",
+        frozenset({"send"}),
+        1,
+        salt=bytes(16),
+        wrapped=b"wrap",
     )
     found = await runtime.api_keys.by_lookup(issued.lookup)
     assert found is not None and found.scopes == {"send"} and found.revoked_at is None
