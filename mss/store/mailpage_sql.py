@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, not_, select
+from sqlalchemy import ColumnElement, UnaryExpression, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mss.store.message_sql import IN_CHUNK, record_from_row
@@ -45,6 +45,7 @@ async def message_page(
 ) -> MessagePage:
     conditions = _filter(mailbox_id, unseen_only)
     total = (await conn.execute(select(func.count()).where(*conditions))).scalar_one()
+    order: tuple[ColumnElement[object] | UnaryExpression[object], ...]
     if sort is SortKey.DATE:
         order = (messages.c.uid.desc(),) if descending else (messages.c.uid,)
     else:
