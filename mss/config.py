@@ -36,6 +36,10 @@ class ListenSettings(_Section):
     imap_port: int = Field(1143, ge=0, le=65535)
     imaps_port: int = Field(1993, ge=0, le=65535)
     web_port: int = Field(8080, ge=0, le=65535)
+    # The webmail speaks HTTPS with the [tls] certificate (Secure cookies, HSTS); plain HTTP on
+    # web_redirect_port only redirects there. Off only behind a proxy that terminates TLS.
+    web_tls: bool = True
+    web_redirect_port: int = Field(8081, ge=0, le=65535)
 
 
 class ServiceSettings(_Section):

@@ -22,7 +22,7 @@ from mss.runtime import Runtime
 from webmail import errors
 from webmail.api import account, agenda, auth, compose, live, mail, vault
 from webmail.api.deps import api_session
-from webmail.pages import agenda_pages, auth_pages, mail_pages, other_pages
+from webmail.pages import agenda_pages, auth_pages, form_signin, mail_pages, other_pages
 from webmail.security.headers import SecurityHeaders
 from webmail.security.sessions import WebSession
 from webmail.settings import WebSettings
@@ -58,6 +58,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         account.router,
         live.router,
         auth_pages.router,
+        form_signin.router,
         mail_pages.router,
         other_pages.router,
         agenda.router,

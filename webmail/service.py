@@ -21,6 +21,7 @@ import uvicorn
 from mss.runtime import Runtime
 from mss.tls import tls_files
 from webmail.app import create_app
+from webmail.redirect import RedirectToHttps
 from webmail.settings import WebSettings
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class WebService:
         )
         self._server: _Server | None = None
         self._task: asyncio.Task[None] | None = None
+        self._redirect: _Server | None = None
+        self._redirect_task: asyncio.Task[None] | None = None
 
     @property
     def port(self) -> int:
@@ -72,33 +75,69 @@ class WebService:
         return int(sockets[0].getsockname()[1])
 
     @property
+    def redirect_port(self) -> int:
+        """The plain HTTP port that only redirects to HTTPS."""
+        if self._redirect is None or not self._redirect.servers:
+            raise RuntimeError("the web service has no redirect listener")
+        return int(self._redirect.servers[0].sockets[0].getsockname()[1])
+
+    @property
     def scheme(self) -> str:
         return "https" if self.settings.tls else "http"
 
     async def start(self) -> None:
-        server = _Server(self._config)
-        self._server = server
-        self._task = asyncio.create_task(server.serve(), name="web")
-        while not server.started:
-            if self._task.done():
-                await self._task
-                raise RuntimeError("the web service stopped while starting")
-            await asyncio.sleep(0.01)
+        self._server, self._task = await _started(self._config, "web")
+        if self.settings.tls and self.settings.redirect_port is not None:
+            redirect = uvicorn.Config(
+                RedirectToHttps(self.settings.public_host, self.port),
+                host=self.settings.host,
+                port=self.settings.redirect_port,
+                lifespan="off",
+                log_config=None,
+                access_log=False,
+                server_header=False,
+                timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            )
+            self._redirect, self._redirect_task = await _started(redirect, "web-redirect")
 
     async def stop(self) -> None:
+        if self._redirect is not None and self._redirect_task is not None:
+            self._redirect.should_exit = True
+            await _finish(self._redirect_task)
+            self._redirect = self._redirect_task = None
         if self._server is None or self._task is None:
             return
         self._server.should_exit = True
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), GRACE_SECONDS + 1)
-        except TimeoutError:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await _finish(self._task)
         await self.app.state.web.sessions.settle()
         self._server = None
         self._task = None
 
     def describe(self) -> list[str]:
         host = self.settings.host
-        return [f"webmail on {self.scheme}://{host}:{self.port}/"]
+        lines = [f"webmail on {self.scheme}://{host}:{self.port}/"]
+        if self._redirect is not None:
+            lines.append(f"webmail redirect from http://{host}:{self.redirect_port}/")
+        return lines
+
+
+async def _started(config: uvicorn.Config, name: str) -> tuple[_Server, asyncio.Task[None]]:
+    """A uvicorn server serving on the loop, returned once its socket is bound."""
+    server = _Server(config)
+    task = asyncio.create_task(server.serve(), name=name)
+    while not server.started:
+        if task.done():
+            await task
+            raise RuntimeError(f"the {name} service stopped while starting")
+        await asyncio.sleep(0.01)
+    return server, task
+
+
+async def _finish(task: asyncio.Task[None]) -> None:
+    """Open requests get a grace period after ``should_exit``, then are cancelled."""
+    try:
+        await asyncio.wait_for(asyncio.shield(task), GRACE_SECONDS + 1)
+    except TimeoutError:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -46,6 +46,10 @@ class WebSettings:
     max_upload_bytes: int = 25 * 1024 * 1024
     # Serve HTTPS with the server's certificate (``[tls]``) instead of plain HTTP behind a proxy.
     tls: bool = False
+    # With ``tls``: the plain HTTP port that only redirects to HTTPS (None: no such listener),
+    # and the host name the redirects point to (the certificate's, never the request's Host).
+    redirect_port: int | None = None
+    public_host: str = "localhost"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebSettings:
@@ -54,4 +58,7 @@ class WebSettings:
             host=settings.listen.host,
             port=settings.listen.web_port,
             max_upload_bytes=limits.max_message_bytes,
+            tls=settings.listen.web_tls,
+            redirect_port=settings.listen.web_redirect_port if settings.listen.web_tls else None,
+            public_host=settings.hostname,
         )

@@ -32,7 +32,10 @@ from mss.imap.parse_fetch import (
 from mss.mailcrypto import MessageSummary
 from mss.store.records import MessageIndexEntry
 
-_SUMMARY_ITEMS = frozenset({ENVELOPE, BODY, BODYSTRUCTURE, RFC822_HEADER})
+# The exact internal date and size are sealed in the summary; the row's are perturbed (mss.coarse).
+_SUMMARY_ITEMS = frozenset(
+    {ENVELOPE, BODY, BODYSTRUCTURE, RFC822_HEADER, INTERNALDATE, RFC822_SIZE}
+)
 _CONTENT_ITEMS = frozenset({RFC822, RFC822_TEXT})
 
 
@@ -95,9 +98,10 @@ def render(item: FetchItem, source: FetchSource) -> bytes:
     if item.name == FLAGS:
         return flag_list(sorted(source.flags))
     if item.name == INTERNALDATE:
-        return format_date_time(datetime.datetime.fromtimestamp(entry.internal_date, datetime.UTC))
+        exact = source.need_summary().internal_date
+        return format_date_time(datetime.datetime.fromtimestamp(exact, datetime.UTC))
     if item.name == RFC822_SIZE:
-        return b"%d" % entry.size
+        return b"%d" % source.need_summary().size
     if item.name == MODSEQ:
         return b"(%d)" % entry.modseq  # RFC 7162 §3.1.4.1
     if item.name == ENVELOPE:

@@ -56,16 +56,17 @@ async def _matching(state: SessionState, key: SearchKey) -> list[int]:
             entry = view.entry(uid)
             header: bytes = b""
             texts: tuple[str, ...] = ()
+            date, size = entry.internal_date, entry.size
             record = records.get(uid)
             if record is not None:
                 content_key = open_content_key(record, state.account.keys)
                 summary = open_summary(record, content_key)
-                header = summary.header
+                header, date, size = summary.header, summary.internal_date, summary.size
                 if wanted.body and record.object_id in blobs:
                     raw = open_content(record, content_key, blobs[record.object_id])
                     texts = tuple(iter_text(raw, summary.structure))
             target = SearchTarget(
-                view.seq_of(uid), uid, view.flags_of(uid), entry.internal_date, entry.size,
+                view.seq_of(uid), uid, view.flags_of(uid), date, size,
                 entry.modseq, header, texts,
             )  # fmt: skip
             if matches(key, target, scope):

@@ -45,7 +45,8 @@ class Needs:
 def needs(key: SearchKey) -> Needs:
     """The content ``key`` reads: header keys the header block, BODY the body, TEXT both."""
     match key:
-        case SearchHeader() | SearchDate(field="sent"):
+        case SearchHeader() | SearchDate() | SearchSize():
+            # Exact internal dates and sizes are in the summary, beside the header block.
             return Needs(header=True)
         case SearchText(body_only=body_only):
             return Needs(header=not body_only, body=True)

@@ -20,8 +20,9 @@ def build_signature_service(
 ) -> SignatureService:
     settings = runtime.settings
     authority = SigningAuthority(settings.data_path(Path("keys")), settings.hostname)
+    scheme = "https" if settings.listen.web_tls else "http"
     web_url = settings.signatures.web_url or (
-        f"http://{settings.hostname}:{settings.listen.web_port}"
+        f"{scheme}://{settings.hostname}:{settings.listen.web_port}"
     )
     return SignatureService(
         SqlSignatureStore(runtime.database, runtime.store.committer),

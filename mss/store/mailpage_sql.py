@@ -2,9 +2,11 @@
 
 The list shows a page of a mailbox that may hold thousands of messages: only that page's rows
 (summaries included, to be decrypted by the caller) are read, by an ORDER BY … LIMIT on the
-mailbox's narrow columns (an index serves the date order), beside one COUNT. Sorting is on what
-is stored in the clear (date, size); subjects and senders are encrypted: the server cannot sort
-on them.
+mailbox's narrow columns (the (mailbox, UID) index serves the date order), beside one COUNT.
+Sorting is on what is stored in the clear; subjects and senders are encrypted: the server cannot
+sort on them. The clear date and size are perturbed per copy (``mss.coarse``), so "by date" is
+the mailbox's arrival order (its UIDs, which only grow), exact for delivered and sent mail, and
+"by size" is right to within the size's perturbation.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, not_, select
+from sqlalchemy import ColumnElement, UnaryExpression, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mss.store.message_sql import IN_CHUNK, record_from_row
@@ -43,9 +45,13 @@ async def message_page(
 ) -> MessagePage:
     conditions = _filter(mailbox_id, unseen_only)
     total = (await conn.execute(select(func.count()).where(*conditions))).scalar_one()
-    primary = messages.c.internal_date if sort is SortKey.DATE else messages.c.size
-    order = (primary.desc(), messages.c.uid.desc()) if descending else (primary, messages.c.uid)
-    # Sort the narrow (id, date, uid) rows first and fetch the page's full rows after: sorting
+    order: tuple[ColumnElement[object] | UnaryExpression[object], ...]
+    if sort is SortKey.DATE:
+        order = (messages.c.uid.desc(),) if descending else (messages.c.uid,)
+    else:
+        size = messages.c.size
+        order = (size.desc(), messages.c.uid.desc()) if descending else (size, messages.c.uid)
+    # Sort the narrow (id, size, uid) rows first and fetch the page's full rows after: sorting
     # whole rows would drag every encrypted summary of the mailbox through the sort.
     page_ids = select(messages.c.id).where(*conditions).order_by(*order).offset(offset).limit(limit)
     rows = await conn.execute(

@@ -21,6 +21,9 @@ def make_settings(data_dir: Path, database_url: str, **extra: object) -> Setting
             "imap_port": 0,
             "imaps_port": 0,
             "web_port": 0,
+            "web_redirect_port": 0,
+            # The web tests speak plain HTTP to the app; tests/web/test_https.py covers TLS.
+            "web_tls": False,
         },
     }
     overrides.update(extra)

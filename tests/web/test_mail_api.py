@@ -12,7 +12,8 @@ from .harness import Web, professional_writes, sign_in, with_attachment
 
 async def test_list_is_paged_and_sorted_and_counts_unread(web: Web) -> None:
     for number in range(7):
-        raw = message(DOCTOR, PATIENT, f"Rappel {number}", "x" * (number * 100))
+        # Sizes far apart: the clear size a size sort uses is perturbed by up to 64 KiB.
+        raw = message(DOCTOR, PATIENT, f"Rappel {number}", "x" * (number * 70_000))
         await professional_writes(web, PATIENT, raw)
     patient = await sign_in(web, PATIENT)
     inbox = await patient.folder_id()

@@ -35,7 +35,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _open(
+async def open_session(
     request: Request,
     response: Response,
     state: State,
@@ -65,9 +65,9 @@ async def sign_in(body: SignIn, request: Request, response: Response, state: Sta
     except AuthenticationFailed:
         raise HTTPException(401, t("error.bad_credentials")) from None
     if await state.totp.enabled(unlocked.account.id):
-        await _open(request, response, state, unlocked, SessionStage.AWAITING_TOTP)
+        await open_session(request, response, state, unlocked, SessionStage.AWAITING_TOTP)
         return Next(next="/login/totp")
-    await _open(request, response, state, unlocked, SessionStage.ACTIVE)
+    await open_session(request, response, state, unlocked, SessionStage.ACTIVE)
     return Next(next="/mail")
 
 
@@ -94,7 +94,9 @@ async def second_factor(
         await state.throttle.failed(ip, address)
         raise HTTPException(401, t("error.bad_code"))
     state.throttle.succeeded(ip, address)
-    await _open(request, response, state, pending.unlocked, SessionStage.ACTIVE, pending.record.id)
+    await open_session(
+        request, response, state, pending.unlocked, SessionStage.ACTIVE, pending.record.id
+    )
     return Next(next="/mail")
 
 

@@ -129,7 +129,7 @@ class MailActions:
             doc_type=guess_type(attachment.filename),
             filename=attachment.filename,
             content_type=attachment.content_type,
-            document_date=header_date(envelope.date) or opened.record.internal_date,
+            document_date=header_date(envelope.date) or opened.summary.internal_date,
             source=DocumentSource(
                 kind="message",
                 sender=sender_text,

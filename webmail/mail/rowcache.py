@@ -30,20 +30,28 @@ class RowText:
     sender: Person | None
     recipients: tuple[Person, ...]
     has_attachments: bool
+    date: int | None = None
+    """The exact internal date and size, from the sealed summary (the row's are perturbed);
+    None in rows cached before they were kept here."""
+    size: int | None = None
 
     def encode(self) -> bytes:
         people = [[p.name, p.address] for p in self.recipients]
         sender = [self.sender.name, self.sender.address] if self.sender else None
-        return json.dumps([self.subject, sender, people, self.has_attachments]).encode()
+        values = [self.subject, sender, people, self.has_attachments, self.date, self.size]
+        return json.dumps(values).encode()
 
     @classmethod
     def decode(cls, data: bytes) -> RowText:
-        subject, sender, people, attached = json.loads(data)
+        subject, sender, people, attached, *exact = json.loads(data)
+        date, size = exact if len(exact) == 2 else (None, None)
         return cls(
             str(subject),
             Person(str(sender[0]), str(sender[1])) if sender else None,
             tuple(Person(str(n), str(a)) for n, a in people),
             bool(attached),
+            None if date is None else int(date),
+            None if size is None else int(size),
         )
 
 

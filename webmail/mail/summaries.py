@@ -39,6 +39,8 @@ def row_text(summary: MessageSummary) -> RowText:
         sender=senders[0] if senders else None,
         recipients=tuple(people(envelope.to) + people(envelope.cc)),
         has_attachments=bool(attachments(summary.structure)),
+        date=summary.internal_date,
+        size=summary.size,
     )
 
 
@@ -48,8 +50,8 @@ def list_item(record: MessageRecord, text: RowText) -> ListItem:
         subject=text.subject,
         sender=text.sender,
         recipients=text.recipients,
-        date=record.internal_date,
-        size=record.size,
+        date=record.internal_date if text.date is None else text.date,
+        size=record.size if text.size is None else text.size,
         seen="\\Seen" in record.flags,
         flagged="\\Flagged" in record.flags,
         answered="\\Answered" in record.flags,

@@ -99,7 +99,7 @@ def build_view(
         to=people(envelope.to),
         cc=people(envelope.cc),
         reply_to=people(envelope.reply_to),
-        date=header_date(envelope.date) or record.internal_date,
+        date=header_date(envelope.date) or summary.internal_date,
         message_id=envelope.message_id or "",
         references=_header(from_headers, b"references"),
         flags=record.flags,
