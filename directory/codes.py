@@ -73,6 +73,18 @@ def fhir_systems() -> Mapping[str, Code]:
     return _read("fhir_systems.csv")
 
 
+@cache
+def search_synonyms() -> Mapping[str, Code]:
+    """Folded word of a label -> words people type for it ("pediatrie" -> "pediatre")."""
+    return _read("search_synonyms.csv")
+
+
+@cache
+def street_types() -> Mapping[str, Code]:
+    """La Poste's street type abbreviations (folded) -> the word written out ("av" -> "avenue")."""
+    return _read("street_types.csv")
+
+
 def label(table: Mapping[str, Code], code: str | None, from_file: str | None) -> str | None:
     """The label the source carried, else the table's label of ``code``, else None.
 

@@ -63,7 +63,11 @@ def _seeded_digest() -> hashlib.blake2b:
     """A digest primed with the entry format and the code tables, which shape entries too."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(str(ENTRY_FORMAT).encode())
-    for table in (codes.professions(), codes.specialties(), codes.civilities(), codes.categories()):
+    tables = (
+        codes.professions(), codes.specialties(), codes.civilities(), codes.categories(),
+        codes.search_synonyms(), codes.street_types(),
+    )  # fmt: skip
+    for table in tables:
         digest.update(repr(sorted(table.items())).encode())
     return digest
 
