@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from directory_rows import RowFactory
 
+from directory import store_search
 from directory.service import DirectoryService
 
 CARDIO = ("SM04", "Cardiologie et maladies vasculaires")
@@ -36,7 +37,14 @@ async def people(
         "kine": rows.person("Paul", "Roux", "Paris", "75015", profession=PHYSIO, specialty=None),
         "de_la_tour": rows.person("Claire", "de la Tour", profession=PHARMACIST, specialty=None),
         "jp_martin": rows.person("Jean-Pierre", "Martin", "Saint-Étienne", "42000", specialty=GP),
-        "j_martin": rows.person("Jean", "Martin", "Saint-Étienne", "42000", specialty=GP),
+        "j_martin": rows.person(
+            "Jean",
+            "Martin",
+            "Saint-Étienne",
+            "42000",
+            specialty=GP,
+            structure="Cabinet Saint-Pierre",
+        ),
         "alban": rows.person("Étienne", "Alban", structure="Cabinet Stéphane", specialty=CARDIO),
     }
     # The national file has PER mailboxes without an RPPS.
@@ -93,8 +101,17 @@ async def test_rpps_and_national_identification(
     assert await _found(service, "8" + rpps) == _at(people, "kine")
 
 
+@pytest.fixture(params=["sorted", "walked"])
+def ranking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of ranking: one sorting query (few matches), or the walk of the name index
+    (many matches), forced here by a limit of 0."""
+    if request.param == "walked":
+        monkeypatch.setattr(store_search, "SELECTIVE_LIMIT", 0)
+    return str(request.param)
+
+
 async def test_st_etienne_finds_the_city_before_people_named_etienne(
-    service: DirectoryService, people: dict[str, dict[str, str]]
+    service: DirectoryService, people: dict[str, dict[str, str]], ranking: str
 ) -> None:
     found = await _found(service, "st etienne")
     assert found[-1] == people["alban"]["Adresse BAL"]
@@ -102,7 +119,8 @@ async def test_st_etienne_finds_the_city_before_people_named_etienne(
 
 
 async def test_a_hyphenated_given_name_ranks_its_bearer_first(
-    service: DirectoryService, people: dict[str, dict[str, str]]
+    service: DirectoryService, people: dict[str, dict[str, str]], ranking: str
 ) -> None:
-    assert await _found(service, "jean-pierre martin") == _at(people, "jp_martin")
+    # Jean Martin works at the Cabinet Saint-Pierre: he matches too, after Jean-Pierre.
+    assert await _found(service, "jean-pierre martin") == _at(people, "jp_martin", "j_martin")
     assert await _found(service, "jean martin") == _at(people, "j_martin", "jp_martin")
