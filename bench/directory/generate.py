@@ -226,7 +226,7 @@ class ExtractionWriter:
         category = "C" if rng.random() < 0.97 else "M"
         fields[COLUMN["Catégorie profession"]] = category
         fields[COLUMN["Libellé de catégorie profession"]] = (
-            "Civil" if category == "C" else "Militaire"
+            "Civil" if category == "C" else "Agent public"
         )
         fields[COLUMN["Code Profession"]] = code
         fields[COLUMN["Libellé Profession"]] = label
