@@ -10,9 +10,12 @@ is reported by number, never guessed at.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from pathlib import Path
+from typing import IO
 
 from directory.errors import ExtractionFormatError
 from directory.normalise import fold
@@ -68,6 +71,12 @@ SEPARATOR = "|"
 MAX_LINE_BYTES = 16_384
 # How much of the file the encoding is judged on: enough to reach accented names.
 SNIFF_BYTES = 1 << 20
+# The activity file inside PS_LibreAcces_<ts>.zip, beside the _Dipl_AutExerc_ and _SavoirFaire_
+# files (DOMAIN.md).
+_MEMBER = re.compile(r"PS_LibreAcces_Personne_activite_[0-9]+\.txt")
+# Bounds on the zip member: the real file is a few hundred megabytes, compressing about 10:1.
+MAX_MEMBER_BYTES = 4 << 30
+MAX_RATIO = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +128,7 @@ def _positions(header: str) -> tuple[dict[str, int], int]:
     return found, len(names)
 
 
-def read_activities(stream: BinaryIO, sniff: int = SNIFF_BYTES) -> Iterator[ActivityLine]:
+def read_activities(stream: IO[bytes], sniff: int = SNIFF_BYTES) -> Iterator[ActivityLine]:
     """Yield each data line of the activity file, numbered as an editor shows it (header = 1);
     the encoding is judged on the first ``sniff`` bytes."""
     start = stream.read(sniff)
@@ -162,3 +171,25 @@ def _split(
         for field in ACTIVITY_COLUMNS
     }
     return ActivityLine(number, fields, None)
+
+
+def read_activities_zip(path: Path, sniff: int = SNIFF_BYTES) -> Iterator[ActivityLine]:
+    """Yield the lines of the activity file inside the national zip, read in place (never
+    extracted to disk by name), the zip treated as hostile: one matching member, bounded in
+    size and compression ratio."""
+    with zipfile.ZipFile(path) as archive:
+        members = [
+            info for info in archive.infolist() if _MEMBER.fullmatch(Path(info.filename).name)
+        ]
+        if len(members) != 1:
+            raise ExtractionFormatError(
+                f"not a national zip: {len(members)} PS_LibreAcces_Personne_activite file(s)"
+            )
+        [member] = members
+        if member.file_size > MAX_MEMBER_BYTES or member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise ExtractionFormatError(f"{member.filename}: too large once uncompressed")
+        # zipfile stops a member at its declared size and checks its CRC.
+        with archive.open(member) as stream:
+            yield from read_activities(stream, sniff)

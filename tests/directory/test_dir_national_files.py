@@ -4,12 +4,19 @@ one person with activities and mailboxes."""
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from directory import codes
-from directory.activities import SNIFF_BYTES, ActivityLine, detect_encoding, read_activities
+from directory.activities import (
+    SNIFF_BYTES,
+    ActivityLine,
+    detect_encoding,
+    read_activities,
+    read_activities_zip,
+)
 from directory.codes import Code
 from directory.errors import ExtractionFormatError, InvalidField
 from directory.extraction import RawLine, read_lines
@@ -226,3 +233,40 @@ def test_a_bad_rpps_in_the_activity_file_names_the_column() -> None:
     assert bad[0].fields is not None
     with pytest.raises(InvalidField, match="Identifiant PP"):
         People().add_activity(bad[0].fields)
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_the_activity_file_is_read_inside_the_national_zip(tmp_path: Path) -> None:
+    archive = _zip(
+        tmp_path / "PS_LibreAcces_202612030400.zip",
+        {
+            "PS_LibreAcces_Dipl_AutExerc_202612030400.txt": b"x|\n",
+            "PS_LibreAcces_Personne_activite_202612030400.txt": ACTIVITIES.read_bytes(),
+            "PS_LibreAcces_SavoirFaire_202612030400.txt": b"x|\n",
+        },
+    )
+    lines = list(read_activities_zip(archive))
+    assert [line.fields["given"] for line in lines if line.fields][:3] == [
+        "Yves",
+        "Yves",
+        "Jean-Pierre",
+    ]
+
+
+def test_a_zip_without_the_activity_file_or_too_compressed_is_refused(tmp_path: Path) -> None:
+    empty = _zip(tmp_path / "empty.zip", {"autre.txt": b"x"})
+    with pytest.raises(ExtractionFormatError, match="0 PS_LibreAcces_Personne_activite"):
+        list(read_activities_zip(empty))
+    header = ACTIVITIES.read_bytes().splitlines(keepends=True)[0]
+    bomb = _zip(
+        tmp_path / "bomb.zip",
+        {"PS_LibreAcces_Personne_activite_1.txt": header + b"\n" * 5_000_000},
+    )
+    with pytest.raises(ExtractionFormatError, match="too large once uncompressed"):
+        list(read_activities_zip(bomb))
