@@ -73,9 +73,25 @@ def fhir_systems() -> Mapping[str, Code]:
     return _read("fhir_systems.csv")
 
 
-def label(table: Mapping[str, Code], code: str | None, fallback: str | None) -> str | None:
-    """The table's label of ``code``, else the label the source carried, else None."""
-    if code is None:
-        return fallback
-    known = table.get(code)
-    return known.label if known is not None else fallback
+@cache
+def search_synonyms() -> Mapping[str, Code]:
+    """Folded word of a label -> words people type for it ("pediatrie" -> "pediatre")."""
+    return _read("search_synonyms.csv")
+
+
+@cache
+def street_types() -> Mapping[str, Code]:
+    """La Poste's street type abbreviations (folded) -> the word written out ("av" -> "avenue")."""
+    return _read("street_types.csv")
+
+
+def label(table: Mapping[str, Code], code: str | None, from_file: str | None) -> str | None:
+    """The label the source carried, else the table's label of ``code``, else None.
+
+    The national file's own label wins: it is what the agency publishes for that line, and a
+    table of ours may be older or wrong (DOMAIN.md).
+    """
+    if from_file:
+        return from_file
+    known = table.get(code) if code is not None else None
+    return known.label if known is not None else None

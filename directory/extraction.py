@@ -1,7 +1,8 @@
 """Reading the national extraction of secure-messaging addresses, one line at a time.
 
-The file is UTF-8, `|`-separated, with one header line and a trailing `|` on every line
-(DOMAIN.md). Columns are found by header name, compared after accent and case folding, so that
+The file is UTF-8, `|`-separated, with one header line of 31 named columns (DOMAIN.md gives
+it); whether lines end with a `|` and whether a BOM starts the file is unconfirmed, so both
+are accepted. Columns are found by header name, compared after accent and case folding, so that
 reordered or added columns and small spelling changes of the agency do not break the import. The
 reader holds one line at a time: memory stays flat whatever the size of the file.
 """
@@ -16,34 +17,34 @@ from typing import BinaryIO
 from directory.errors import ExtractionFormatError
 from directory.normalise import fold
 
-# Field name -> header names accepted for it (the one table to change if the agency renames a
-# column). DOMAIN.md marks the columns as unconfirmed in detail.
+# Field name -> header names accepted for it, the real one first (DOMAIN.md gives the national
+# file's exact header); the others are earlier spellings, still read. Reports name the first.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "mailbox_type": ("Type de BAL",),
     "address": ("Adresse BAL",),
-    "pp_id_type": ("Type d'identifiant PP",),
+    "pp_id_type": ("Type Identifiant PP", "Type d'identifiant PP"),
     "pp_id": ("Identifiant PP",),
     "pp_national_id": ("Identification nationale PP",),
-    "structure_id_type": ("Type d'identifiant structure",),
+    "structure_id_type": ("Type identifiant structure", "Type d'identifiant structure"),
     "structure_id": ("Identification Structure", "Identifiant structure"),
     "service": ("Service de rattachement",),
     "civility": ("Civilité d'exercice", "Code civilité d'exercice"),
     "family": ("Nom d'exercice",),
     "given": ("Prénom d'exercice",),
-    "category_code": ("Code catégorie professionnelle",),
-    "category_label": ("Libellé catégorie professionnelle",),
-    "profession_code": ("Code profession",),
-    "profession_label": ("Libellé profession",),
+    "category_code": ("Catégorie profession", "Code catégorie professionnelle"),
+    "category_label": ("Libellé de catégorie profession", "Libellé catégorie professionnelle"),
+    "profession_code": ("Code Profession",),
+    "profession_label": ("Libellé Profession",),
     "specialty_code": ("Code savoir-faire",),
     "specialty_label": ("Libellé savoir-faire",),
     "paperless": ("Dématérialisation",),
-    "org_name": ("Raison sociale structure BAL",),
+    "org_name": ("Raison Sociale structure BAL",),
     "org_trade_name": ("Enseigne commerciale structure BAL",),
-    "street_number": ("Numéro voie structure BAL",),
-    "street_type": ("Type de voie structure BAL",),
-    "street": ("Libellé voie structure BAL",),
-    "locality": ("Lieu-dit structure BAL",),
-    "delivery_line": ("Ligne d'acheminement structure BAL",),
+    "street_number": ("L4NUMEROVOIE structure BAL", "Numéro voie structure BAL"),
+    "street_type": ("NL4TYPEVOIE structure BAL", "Type de voie structure BAL"),
+    "street": ("L4LIBELLEVOIE structure BAL", "Libellé voie structure BAL"),
+    "locality": ("L5LIEUDITMENTION structure BAL", "Lieu-dit structure BAL"),
+    "delivery_line": ("L6LIGNEACHEMINEMENT structure BAL", "Ligne d'acheminement structure BAL"),
     "postcode": ("Code postal structure BAL",),
     "department": ("Département structure BAL",),
     "country": ("Pays structure BAL",),
@@ -132,7 +133,9 @@ def _split(
     if not text.strip():
         return RawLine(number, None, None)
     parts = text.split(SEPARATOR)
-    if header.trailing:
+    if not header.trailing and len(parts) == header.width + 1 and parts[-1] == "":
+        parts.pop()
+    elif header.trailing:
         if parts[-1] != "":
             return RawLine(number, None, "line: must end with a separator, as the header does")
         parts.pop()

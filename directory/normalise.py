@@ -24,6 +24,10 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß"
 _TOKEN = re.compile(r"[^\W_]+")
 # Abbreviations written out in indexed text; a query term equal to a key also matches its value.
 EXPANSIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+# Civilities typed before a name ("dr dupont"), folded; "m" is left out, being a name's prefix.
+CIVILITIES = frozenset(
+    {"dr", "docteur", "pr", "professeur", "mme", "madame", "mr", "monsieur", "mlle", "mademoiselle"}
+)
 
 
 def _tokens(text: str) -> list[str]:
@@ -48,12 +52,21 @@ def fold(text: str) -> str:
 
 
 def search_text(parts: Iterable[str | None]) -> str:
-    """The indexed text of an entry: the folded parts, space-framed, without repeated tokens."""
+    """The indexed text of an entry: the folded parts, space-framed.
+
+    A part whose words are all there already is left out; any other part is written whole,
+    repeats included, so that its words stay side by side for the phrase ranking of
+    `directory.store_search` ("saint etienne" after a given name Étienne).
+    """
     tokens: list[str] = []
+    seen: set[str] = set()
     for part in parts:
         if part:
-            tokens += fold_tokens(part)
-    return " " + " ".join(dict.fromkeys(tokens)) + " " if tokens else " "
+            words = fold_tokens(part)
+            if not seen.issuperset(words):
+                tokens += words
+                seen.update(words)
+    return " " + " ".join(tokens) + " " if tokens else " "
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +79,25 @@ class Term:
 
 
 def query_terms(query: str, max_terms: int) -> list[Term]:
-    """The distinct terms of a user query, in order, at most ``max_terms``."""
+    """The distinct terms of a user query, in order, at most ``max_terms``.
+
+    Civilities ("dr", "mme") are dropped: people type them before a name, entries do not all
+    carry one. A query of civilities only is kept as typed.
+    """
     seen: dict[str, Term] = {}
-    for token in _tokens(query):
+    tokens = _tokens(query)
+    meaningful = [token for token in tokens if token not in CIVILITIES]
+    for token in meaningful or tokens:
         if token not in seen:
             seen[token] = Term(prefix=token, exact=EXPANSIONS.get(token))
     return list(seen.values())[:max_terms]
+
+
+def phrase(query: str) -> str | None:
+    """The folded query without civilities when it has two words or more, else None: an entry
+    holding these words side by side ranks first ("st etienne", "jean-pierre martin")."""
+    words = [word for word in fold_tokens(query) if word not in CIVILITIES]
+    return " ".join(words) if len(words) > 1 else None
 
 
 def name_keys(query: str) -> list[str]:

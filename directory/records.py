@@ -40,7 +40,7 @@ Fields = Mapping[str, str]
 
 # Bump when the same line would now give a different entry (a parsing change): the next import
 # then rewrites every row instead of keeping rows whose line did not change.
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 
 _TYPES = {t.value: t for t in MailboxType}
 _OPAQUE_ID = re.compile(r"[A-Za-z0-9]{2,40}")
@@ -63,7 +63,11 @@ def _seeded_digest() -> hashlib.blake2b:
     """A digest primed with the entry format and the code tables, which shape entries too."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(str(ENTRY_FORMAT).encode())
-    for table in (codes.professions(), codes.specialties(), codes.civilities(), codes.categories()):
+    tables = (
+        codes.professions(), codes.specialties(), codes.civilities(), codes.categories(),
+        codes.search_synonyms(), codes.street_types(),
+    )  # fmt: skip
+    for table in tables:
         digest.update(repr(sorted(table.items())).encode())
     return digest
 
@@ -85,13 +89,14 @@ def entry_from_fields(fields: Fields) -> DirectoryEntry:
     if mailbox_type is None:
         raise InvalidField(_header("mailbox_type"), "one of PER, ORG, APP", fields["mailbox_type"])
     address = validate_address(fields["address"], _header("address"))
-    practitioner = _practitioner(fields, required=mailbox_type is MailboxType.PER)
-    organisation = _organisation(fields, required=mailbox_type is not MailboxType.PER)
+    personal = mailbox_type is MailboxType.PER
+    practitioner = _practitioner(fields, personal)
+    organisation = _organisation(fields, required=not personal)
     service = fields["service"] or None
     return DirectoryEntry(
         address=address,
         kind=KIND_OF_TYPE[mailbox_type],
-        display_name=_display_name(practitioner, organisation, service, address),
+        display_name=_display_name(fields, organisation, service, address),
         practitioner=practitioner,
         organisation=organisation,
         service=service,
@@ -104,11 +109,16 @@ def entry_from_fields(fields: Fields) -> DirectoryEntry:
     )
 
 
-def _practitioner(fields: Fields, required: bool) -> Practitioner | None:
+def _practitioner(fields: Fields, personal: bool) -> Practitioner | None:
+    """The person identified on the line, None when the line names none.
+
+    The national file has PER mailboxes without an RPPS (DOMAIN.md): those keep their name in
+    the entry's display name, but a name alone is still required to tell who owns the box.
+    """
     id_type, id_value = fields["pp_id_type"], fields["pp_id"]
+    if personal and not fields["family"]:
+        raise InvalidField(_header("family"), "required for a PER mailbox", "")
     if not id_type and not id_value:
-        if required:
-            raise InvalidField(_header("pp_id"), "required for a PER mailbox", "")
         return None
     kind = codes.pp_identifier_types().get(id_type)
     if kind is None:
@@ -128,8 +138,6 @@ def _practitioner(fields: Fields, required: bool) -> Practitioner | None:
             declared,
         )
     family = fields["family"] or None
-    if required and family is None:
-        raise InvalidField(_header("family"), "required for a PER mailbox", "")
     civility = fields["civility"]
     return Practitioner(
         national_id=national_id,
@@ -231,14 +239,14 @@ def _code(name: str, code: str, file_label: str | None) -> Coded:
 
 
 def _display_name(
-    practitioner: Practitioner | None,
+    fields: Fields,
     organisation: Organisation | None,
     service: str | None,
     address: str,
 ) -> str:
     """The name a mail client shows: the person, else the service and the structure."""
-    if practitioner is not None and (practitioner.given or practitioner.family):
-        return " ".join(p for p in (practitioner.given, practitioner.family) if p)
+    if fields["given"] or fields["family"]:
+        return " ".join(p for p in (fields["given"], fields["family"]) if p)
     parts = [service] if service else []
     if organisation is not None and (organisation.trade_name or organisation.name):
         parts.append(organisation.trade_name or organisation.name or "")

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from directory import codes
 from directory.model import (
     AddressKind,
     Coded,
@@ -18,7 +19,7 @@ from directory.model import (
     PostalAddress,
     Practitioner,
 )
-from directory.normalise import fold, search_text
+from directory.normalise import fold, fold_tokens, search_text
 
 Row = dict[str, Any]
 
@@ -43,23 +44,85 @@ def sort_keys(entry: DirectoryEntry) -> tuple[str, str]:
     return fold(entry.display_name), ""
 
 
+def _said_as(label: str | None) -> str | None:
+    """The words people type for a profession or specialty label ("pédiatre" for
+    "Pédiatrie"), from `codes.search_synonyms`."""
+    if not label:
+        return None
+    synonyms = codes.search_synonyms()
+    said = [synonyms[word].label for word in fold_tokens(label) if word in synonyms]
+    return " ".join(said) or None
+
+
+# Particles of French (and neighbouring) names, folded: "Le Goff" is also typed "legoff".
+_PARTICLES = frozenset(
+    {
+        "de",
+        "du",
+        "des",
+        "d",
+        "le",
+        "la",
+        "les",
+        "l",
+        "van",
+        "von",
+        "der",
+        "di",
+        "da",
+        "del",
+        "mac",
+        "mc",
+    }
+)
+
+
+def _joined(name: str) -> str | None:
+    """Each particle of ``name`` written together with what follows it up to the next plain
+    word ("delatour latour" for "Claire de la Tour"), None when the name has no particle."""
+    words = fold_tokens(name)
+    joined = []
+    for start, word in enumerate(words):
+        if word in _PARTICLES:
+            end = start
+            while end < len(words) and words[end] in _PARTICLES:
+                end += 1
+            if end < len(words):
+                joined.append("".join(words[start : end + 1]))
+    return " ".join(joined) or None
+
+
 def entry_search_text(entry: DirectoryEntry) -> str:
-    """Words an entry is found by: names, profession, specialty, structure, service, city,
-    postcode."""
+    """Words an entry is found by: names (also joined: "legoff"), profession and specialty
+    (also as typed: "pédiatre"), structure, service, city, postcode, street address, the
+    mailbox address with its domain, RPPS and national identification."""
     person = entry.practitioner
     org = entry.organisation
+    address = org.address if org else None
+    street_type = fold(address.street_type or "") if address else ""
+    written_out = codes.street_types().get(street_type)
     return search_text(
         (
             entry.display_name,
             person.family if person else None,
             person.given if person else None,
+            _joined(entry.display_name),
             entry.profession.label if entry.profession else None,
             entry.specialty.label if entry.specialty else None,
+            _said_as(entry.profession.label if entry.profession else None),
+            _said_as(entry.specialty.label if entry.specialty else None),
             org.name if org else None,
             org.trade_name if org else None,
             entry.service,
-            org.address.city if org else None,
-            org.address.postcode if org else None,
+            address.city if address else None,
+            address.postcode if address else None,
+            address.number if address else None,
+            written_out.label if written_out else street_type,
+            address.street if address else None,
+            address.locality if address else None,
+            entry.address,
+            person.id_value if person else None,
+            person.national_id if person else None,
         )
     )
 

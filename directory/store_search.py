@@ -1,9 +1,11 @@
 """Ranked, accent-insensitive search of listed mailboxes, the same on SQLite and PostgreSQL.
 
 Every query word must start some word of an entry's folded search text (`directory.normalise`),
-in any order. Results are ranked in three tiers, then by folded name, given name and id:
-0) the name (a person's surname, a structure's name) equals a word of the query (hyphenated
-words count whole) or the whole query; 1) the name starts with one of them; 2) the rest.
+in any order. Results are ranked in tiers, then by folded name, given name and id: first, for a
+query of two words or more, entries holding its words side by side ("saint etienne" as a city,
+"jean pierre martin" as a name); then the name (a person's surname, a structure's name) equals
+a word of the query (hyphenated words count whole) or the whole query; then the name starts
+with one of them; then the rest.
 
 Implementation notes: how matches are found depends on how many there are, so that neither a
 rare name nor a one-letter prefix is slow.
@@ -26,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from directory.model import SearchPage
-from directory.normalise import Term, name_keys, query_terms
+from directory.normalise import Term, name_keys, phrase, query_terms
 from directory.schema import FTS_PREFIX_MAX, fts_table, mailbox
 from directory.store import entries_by_id
 
@@ -96,6 +98,13 @@ def _matches_all(terms: Sequence[Term]) -> sa.ColumnElement[bool]:
     return sa.and_(*conditions)
 
 
+def _side_by_side(words: str | None) -> sa.ColumnElement[bool]:
+    """The entry holds the query's words side by side (false for a one-word query)."""
+    if words is None:
+        return sa.false()
+    return mailbox.c.search_text.like(f"% {words} %")
+
+
 def _starts_name(keys: Sequence[str]) -> sa.ColumnElement[bool]:
     name = mailbox.c.name_norm
     return sa.or_(*((name >= key) & (name < key + _TOP) for key in keys))
@@ -108,13 +117,14 @@ async def search_ids(conn: AsyncConnection, text: str, offset: int, count: int) 
         return []
     need = offset + count
     keys = name_keys(text)
+    side_by_side = _side_by_side(phrase(text))
     found = await _matches(conn, terms)
     if found is None:
         return []
     if await _count_up_to(conn, found, SELECTIVE_LIMIT + 1) <= SELECTIVE_LIMIT:
-        ids = await _rank(conn, found, keys, need)
+        ids = await _rank(conn, found, keys, side_by_side, need)
     else:
-        ids = await _walk(conn, terms, keys, need)
+        ids = await _walk(conn, terms, keys, side_by_side, need)
     return ids[offset:need]
 
 
@@ -146,12 +156,23 @@ async def _count_up_to(conn: AsyncConnection, found: Matches, limit: int) -> int
     return int((await conn.execute(counted)).scalar_one())
 
 
-async def _rank(conn: AsyncConnection, found: Matches, keys: list[str], need: int) -> list[int]:
+async def _rank(
+    conn: AsyncConnection,
+    found: Matches,
+    keys: list[str],
+    side_by_side: sa.ColumnElement[bool],
+    need: int,
+) -> list[int]:
     """Rank the (few) matching rows in one sorting query and keep the first ``need``."""
     source, conditions = found
     if source is fts_table:
         source = fts_table.join(mailbox, mailbox.c.id == fts_table.c.rowid)
-    tier = sa.case((mailbox.c.name_norm.in_(keys), 0), (_starts_name(keys), 1), else_=2)
+    tier = sa.case(
+        (side_by_side, 0),
+        (mailbox.c.name_norm.in_(keys), 1),
+        (_starts_name(keys), 2),
+        else_=3,
+    )
     query = (
         sa.select(mailbox.c.id)
         .select_from(source)
@@ -163,7 +184,11 @@ async def _rank(conn: AsyncConnection, found: Matches, keys: list[str], need: in
 
 
 async def _walk(
-    conn: AsyncConnection, terms: Sequence[Term], keys: list[str], need: int
+    conn: AsyncConnection,
+    terms: Sequence[Term],
+    keys: list[str],
+    side_by_side: sa.ColumnElement[bool],
+    need: int,
 ) -> list[int]:
     """Walk the name index in ranking order, keeping matching listed rows, until ``need``.
 
@@ -173,10 +198,12 @@ async def _walk(
     no step sorts more than a few pages.
     """
     is_exact = mailbox.c.name_norm.in_(keys)
+    apart = ~side_by_side
     tiers = (
-        [mailbox.c.name_norm == key for key in keys],
-        [_starts_name([key]) & ~is_exact for key in keys],
-        [~_starts_name(keys) & ~is_exact],
+        [side_by_side],
+        [(mailbox.c.name_norm == key) & apart for key in keys],
+        [_starts_name([key]) & ~is_exact & apart for key in keys],
+        [~_starts_name(keys) & ~is_exact & apart],
     )
     order = (mailbox.c.name_norm, mailbox.c.given_norm, mailbox.c.id)
     found: list[int] = []

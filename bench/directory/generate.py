@@ -38,17 +38,17 @@ from names import (
 
 # fmt: off
 HEADER = (
-    "Type de BAL", "Adresse BAL", "Type d'identifiant PP", "Identifiant PP",
-    "Identification nationale PP", "Type d'identifiant structure", "Identification Structure",
+    "Type de BAL", "Adresse BAL", "Type Identifiant PP", "Identifiant PP",
+    "Identification nationale PP", "Type identifiant structure", "Identification Structure",
     "Service de rattachement", "Civilité d'exercice", "Nom d'exercice", "Prénom d'exercice",
-    "Code catégorie professionnelle", "Libellé catégorie professionnelle", "Code profession",
-    "Libellé profession", "Code savoir-faire", "Libellé savoir-faire", "Dématérialisation",
-    "Raison sociale structure BAL", "Enseigne commerciale structure BAL",
-    "Complément localisation structure BAL", "Numéro Voie structure BAL",
-    "Complément numéro de voie structure BAL", "Type de voie structure BAL",
-    "Libellé Voie structure BAL", "Lieu-dit structure BAL", "Ligne d'acheminement structure BAL",
-    "Code postal structure BAL", "Département structure BAL", "Pays structure BAL",
-    "Responsable BAL",
+    "Catégorie profession", "Libellé de catégorie profession", "Code Profession",
+    "Libellé Profession", "Code savoir-faire", "Libellé savoir-faire", "Dématérialisation",
+    "Raison Sociale structure BAL", "Enseigne commerciale structure BAL",
+    "L2COMPLEMENTLOCALISATION structure BAL", "L3COMPLEMENTDISTRIBUTION structure BAL",
+    "L4NUMEROVOIE structure BAL", "L4COMPLEMENTNUMEROVOIE structure BAL",
+    "NL4TYPEVOIE structure BAL", "L4LIBELLEVOIE structure BAL", "L5LIEUDITMENTION structure BAL",
+    "L6LIGNEACHEMINEMENT structure BAL", "Code postal structure BAL", "Département structure BAL",
+    "Pays structure BAL",
 )
 COLUMN = {name: index for index, name in enumerate(HEADER)}
 BROKEN_KINDS = (
@@ -192,14 +192,14 @@ class ExtractionWriter:
             self._fill_person(fields, structure)
         else:
             self._fill_service(fields, structure, applicative=draw > 0.96)
-        fields[COLUMN["Type d'identifiant structure"]] = structure.id_type
+        fields[COLUMN["Type identifiant structure"]] = structure.id_type
         fields[COLUMN["Identification Structure"]] = structure.identifier
-        fields[COLUMN["Raison sociale structure BAL"]] = structure.name
+        fields[COLUMN["Raison Sociale structure BAL"]] = structure.name
         fields[COLUMN["Enseigne commerciale structure BAL"]] = structure.trade_name
-        fields[COLUMN["Numéro Voie structure BAL"]] = structure.number
-        fields[COLUMN["Type de voie structure BAL"]] = structure.street_type
-        fields[COLUMN["Libellé Voie structure BAL"]] = structure.street
-        fields[COLUMN["Ligne d'acheminement structure BAL"]] = (
+        fields[COLUMN["L4NUMEROVOIE structure BAL"]] = structure.number
+        fields[COLUMN["NL4TYPEVOIE structure BAL"]] = structure.street_type
+        fields[COLUMN["L4LIBELLEVOIE structure BAL"]] = structure.street
+        fields[COLUMN["L6LIGNEACHEMINEMENT structure BAL"]] = (
             f"{structure.postcode} {structure.city.upper()}"
         )
         fields[COLUMN["Code postal structure BAL"]] = structure.postcode
@@ -217,19 +217,19 @@ class ExtractionWriter:
         fields[COLUMN["Adresse BAL"]] = self._address(
             f"{ascii_slug(given)}.{ascii_slug(family)}", domain
         )
-        fields[COLUMN["Type d'identifiant PP"]] = id_type
+        fields[COLUMN["Type Identifiant PP"]] = id_type
         fields[COLUMN["Identifiant PP"]] = identifier
         fields[COLUMN["Identification nationale PP"]] = id_type + identifier
         fields[COLUMN["Civilité d'exercice"]] = "DR" if code in ("10", "21", "40") else ""
         fields[COLUMN["Nom d'exercice"]] = family.upper() if rng.random() < 0.5 else family
         fields[COLUMN["Prénom d'exercice"]] = given
         category = "C" if rng.random() < 0.97 else "M"
-        fields[COLUMN["Code catégorie professionnelle"]] = category
-        fields[COLUMN["Libellé catégorie professionnelle"]] = (
-            "Civil" if category == "C" else "Militaire"
+        fields[COLUMN["Catégorie profession"]] = category
+        fields[COLUMN["Libellé de catégorie profession"]] = (
+            "Civil" if category == "C" else "Agent public"
         )
-        fields[COLUMN["Code profession"]] = code
-        fields[COLUMN["Libellé profession"]] = label
+        fields[COLUMN["Code Profession"]] = code
+        fields[COLUMN["Libellé Profession"]] = label
         if specialties:
             specialty_code, specialty_label = rng.choice(specialties)
             fields[COLUMN["Code savoir-faire"]] = specialty_code
@@ -243,21 +243,19 @@ class ExtractionWriter:
             f"{ascii_slug(service)}.{ascii_slug(structure.city)}", structure.domain
         )
         fields[COLUMN["Service de rattachement"]] = service
-        family = rng.choices(SURNAMES, cum_weights=self.surname_weights)[0]
-        fields[COLUMN["Responsable BAL"]] = f"{rng.choice(self.given)} {family}"
 
     def broken_line(self, fields: list[str], kind: str, previous: str) -> bytes:
         """Break a valid line in one known way."""
         if kind == "rpps-check":
             fields[COLUMN["Type de BAL"]] = "PER"
-            fields[COLUMN["Type d'identifiant PP"]] = "8"
+            fields[COLUMN["Type Identifiant PP"]] = "8"
             body = f"1{self.rng.randrange(10**9):09d}"
             wrong = str((int(luhn_digit(body)) + 1) % 10)
             fields[COLUMN["Identifiant PP"]] = body + wrong
             fields[COLUMN["Identification nationale PP"]] = "8" + body + wrong
             fields[COLUMN["Nom d'exercice"]] = fields[COLUMN["Nom d'exercice"]] or "Martin"
         elif kind == "finess-check":
-            fields[COLUMN["Type d'identifiant structure"]] = "1"
+            fields[COLUMN["Type identifiant structure"]] = "1"
             body = f"75{self.rng.randrange(10**6):06d}"
             fields[COLUMN["Identification Structure"]] = (
                 "1" + body + str((int(luhn_digit(body)) + 3) % 10)
@@ -272,7 +270,7 @@ class ExtractionWriter:
             fields[COLUMN["Adresse BAL"]] = previous
         elif kind == "national-id":
             if fields[COLUMN["Type de BAL"]] == "PER":
-                declared = "8" if fields[COLUMN["Type d'identifiant PP"]] == "0" else "0"
+                declared = "8" if fields[COLUMN["Type Identifiant PP"]] == "0" else "0"
                 fields[COLUMN["Identification nationale PP"]] = (
                     declared + fields[COLUMN["Identifiant PP"]]
                 )

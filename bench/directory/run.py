@@ -60,6 +60,11 @@ def query_mix(count: int, seed: int = 5) -> list[str]:
         lambda: f"pharmacie {rng.choice(CITIES)[0]}",
         lambda: rng.choice(["chu", "st-etienne", "clinique", "ehpad", "laboratoire"]),
         lambda: rng.choice(["e", "m", "ma", "du", "st", "sainte"]),
+        # The cases of issue 14: civility, profession nouns, particles, "st", hyphenated names.
+        lambda: f"dr {rng.choice(SURNAMES)} {rng.choice(CITIES)[0]}",
+        lambda: rng.choice(["pédiatre", "cardiologue", "généraliste", "kiné"]),
+        lambda: rng.choice(["st etienne", "legoff", "le goff", "de la tour", "jean-pierre martin"]),
+        lambda: f"{rng.randint(1, 99)} rue de la république {rng.choice(CITIES)[0]}",
     ]
     return [rng.choice(kinds)() for _ in range(count)]
 

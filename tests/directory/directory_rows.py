@@ -19,13 +19,13 @@ class RowFactory:
         """The structure columns of FINESS structure ``number``."""
         finess = self._luhn(f"{postcode[:2]}{number:06d}")
         return {
-            "Type d'identifiant structure": "1",
+            "Type identifiant structure": "1",
             "Identification Structure": "1" + finess,
-            "Raison sociale structure BAL": name,
-            "Numéro Voie structure BAL": "12",
-            "Type de voie structure BAL": "RUE",
-            "Libellé Voie structure BAL": "de la République",
-            "Ligne d'acheminement structure BAL": f"{postcode} {city.upper()}",
+            "Raison Sociale structure BAL": name,
+            "L4NUMEROVOIE structure BAL": "12",
+            "NL4TYPEVOIE structure BAL": "RUE",
+            "L4LIBELLEVOIE structure BAL": "de la République",
+            "L6LIGNEACHEMINEMENT structure BAL": f"{postcode} {city.upper()}",
             "Code postal structure BAL": postcode,
             "Département structure BAL": postcode[:2],
             "Pays structure BAL": "France",
@@ -49,14 +49,14 @@ class RowFactory:
         row = {
             "Type de BAL": "PER",
             "Adresse BAL": address or f"{local}{self.count}@medecin.mssante.fr",
-            "Type d'identifiant PP": "8",
+            "Type Identifiant PP": "8",
             "Identifiant PP": rpps,
             "Identification nationale PP": "8" + rpps,
             "Civilité d'exercice": "DR",
             "Nom d'exercice": family,
             "Prénom d'exercice": given,
-            "Code profession": profession[0],
-            "Libellé profession": profession[1],
+            "Code Profession": profession[0],
+            "Libellé Profession": profession[1],
             "Dématérialisation": "O",
             **self.structure(self.count, structure, city, postcode),
         }

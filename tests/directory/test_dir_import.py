@@ -80,7 +80,7 @@ async def test_reimport_updates_changed_rows_and_retires_vanished_ones(
     report = await service.import_file(first)
     assert (report.added, report.updated, report.unchanged, report.retired) == (6, 0, 0, 0)
 
-    moved = dict(people[1], **{"Ligne d'acheminement structure BAL": "42000 SAINT-ÉTIENNE"})
+    moved = dict(people[1], **{"L6LIGNEACHEMINEMENT structure BAL": "42000 SAINT-ÉTIENNE"})
     newcomer = rows.person("Élodie", "Durand")
     second = tmp_path / "second.txt"
     second.write_text(rows.text([people[0], moved, *people[3:], *services, newcomer]), "utf-8")

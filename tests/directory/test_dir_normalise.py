@@ -17,9 +17,14 @@ def test_fold_accents_case_separators() -> None:
     assert fold("Müller_Straße") == "muller strasse"
 
 
-def test_search_text_is_space_framed_and_deduplicated() -> None:
-    text = search_text(["Dupont", None, "DUPONT Jean", "", "Saint-Étienne"])
-    assert text == " dupont jean saint etienne "
+def test_search_text_is_space_framed_and_skips_parts_it_has_already() -> None:
+    text = search_text(["Dupont", None, "DUPONT Jean", "", "Saint-Étienne", "Jean", "st"])
+    assert text == " dupont dupont jean saint etienne "
+
+
+def test_search_text_keeps_the_words_of_a_new_part_side_by_side() -> None:
+    # The given name Étienne comes first; the city still reads "saint etienne".
+    assert search_text(["Étienne Alban", "Saint-Étienne"]) == " etienne alban saint etienne "
 
 
 def test_query_terms_keep_typed_abbreviations_with_their_expansion() -> None:
