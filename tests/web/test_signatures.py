@@ -72,9 +72,12 @@ async def _read_to_the_end(page: Page) -> None:
     await expect(viewer).to_have_attribute("data-ready", "true")
     sign = page.get_by_role("button", name="Signer", exact=True)
     await expect(sign).to_be_disabled()  # not before the last page has been shown
-    for number in range(1, PAGES + 1):
+    total = await page.locator(".pdf-page").count()
+    assert total > PAGES  # the document, then the page the certification added
+    for number in range(1, total + 1):
+        await expect(sign).to_be_disabled()
         await page.locator(f'.pdf-page[data-page="{number}"]').scroll_into_view_if_needed()
-        await expect(page.get_by_role("img", name=f"Page {number} sur {PAGES}")).to_be_visible()
+        await expect(page.get_by_role("img", name=f"Page {number} sur {total}")).to_be_visible()
     await expect(page.locator("body")).to_have_attribute("data-signature-viewed", "true")
     await expect(sign).to_be_enabled()
 
