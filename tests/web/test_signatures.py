@@ -7,6 +7,9 @@ account cannot see."""
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,9 +17,10 @@ import pytest
 from pdfs import plain_pdf
 from playwright.async_api import Browser, Page, expect
 
-from mailserver import DOCTOR, DOMAIN, PASSWORD, PATIENT
+from mailserver import DOCTOR, DOMAIN, PASSWORD, PATIENT, read_mailbox
 from mss.accounts import UnlockedAccount
 from mss.signatures.lifecycle import RequestState, SignerState
+from mss.signatures.messages import REQUEST_HEADER
 from mss.signatures.pki import SigningAuthority
 from mss.signatures.service import CONSENT, Actor, NewSignatureRequest, OpenedRequest
 from mss.signatures.verify import verify_pdf
@@ -28,6 +32,8 @@ from .harness import PATIENT_B, Web, sign_in
 
 ADMISSIONS = f"admissions@{DOMAIN}"
 PAGES = 4
+SIGNING = 60_000
+"""Milliseconds: signing makes PAdES signatures with timestamps, slow on a loaded machine."""
 
 
 async def _organisation(web: Web) -> UnlockedAccount:
@@ -103,7 +109,7 @@ async def test_patient_reads_the_whole_pdf_and_signs(web: Web, browser: Browser)
     await page.get_by_label(CONSENT).check()
     await page.get_by_label("Votre mot de passe, pour confirmer la signature").fill(PASSWORD)
     await page.get_by_role("button", name="Signer", exact=True).click()
-    await expect(page.get_by_text("Signé par tous les signataires")).to_be_visible()
+    await expect(page.get_by_text("Signé par tous les signataires")).to_be_visible(timeout=SIGNING)
     await screenshot(page, "signature-signed")
     await context.close()
 
@@ -135,6 +141,50 @@ async def test_wrong_password_signs_nothing(web: Web, browser: Browser) -> None:
     assert after.signer(PATIENT).state is SignerState.VIEWED  # type: ignore[union-attr]
     assert after.evidence == ()
     assert [e.kind.value for e in after.trail] == ["sent", "viewed"]
+
+
+@needs_chromium
+async def test_professional_follows_the_mail_link_signs_in_and_signs(
+    web: Web, browser: Browser
+) -> None:
+    """Ordered request: the patient signs first (through the routes), then the professional,
+    who uses a mail client, opens the link of the invitation, signs in, and lands on the
+    same page; the PDF then carries both signatures and validates."""
+    organisation, created = await _request(web, [PATIENT, DOCTOR])
+    patient = await sign_in(web, PATIENT)
+    url = f"/api/signatures/{created.id}"
+    assert (await patient.post(f"{url}/viewed", json={})).status_code == 200
+    good = {"consent": CONSENT, "accepted": True, "secret": PASSWORD}
+    assert (await patient.post(f"{url}/sign", json=good)).status_code == 200
+
+    invitations = [
+        email.message_from_bytes(raw, policy=email.policy.default)
+        for raw in await read_mailbox(web.runtime, DOCTOR)
+    ]
+    [invitation] = [m for m in invitations if m[REQUEST_HEADER] == created.id]
+    text = invitation.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    found = re.search(r"https?://\S+(/signatures/[0-9a-f]{32})", text)
+    assert found is not None
+    context, page = await new_page(browser, 1280, 900)
+    await page.goto(web.url + found.group(1))
+    await page.wait_for_url(re.compile(r"/login\?next=/signatures/"))
+    await page.get_by_label("Adresse de messagerie").fill(DOCTOR)
+    await page.get_by_label("Mot de passe").fill(PASSWORD)
+    await page.get_by_role("button", name="Se connecter").click()
+    await page.wait_for_url(f"**/signatures/{created.id}")
+    await _read_to_the_end(page)
+    await page.get_by_label(CONSENT).check()
+    await page.get_by_label("Votre mot de passe, pour confirmer la signature").fill(PASSWORD)
+    await page.get_by_role("button", name="Signer", exact=True).click()
+    await expect(page.get_by_text("Signé par tous les signataires")).to_be_visible(timeout=SIGNING)
+    await context.close()
+
+    done = await _status(web, organisation, created.id)
+    assert [s.state for s in done.signers] == [SignerState.SIGNED, SignerState.SIGNED]
+    authority = SigningAuthority(web.runtime.settings.data_path(Path("keys")), "x")
+    report = await asyncio.to_thread(verify_pdf, done.document, authority.ca_certificate)
+    assert report.valid and len(report.signatures) == 4
+    assert all(check.timestamped for check in report.signatures)
 
 
 async def test_consent_reading_and_password_cannot_be_skipped(web: Web) -> None:
