@@ -10,9 +10,11 @@ import asyncio
 import email
 import email.policy
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 from pdfs import plain_pdf
 from playwright.async_api import Browser, Page, expect
@@ -255,3 +257,25 @@ async def test_viewer_is_served_as_javascript(web: Web, path: str) -> None:
     answer = await web.client().get(path)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/javascript")
+
+
+async def test_with_totp_the_code_is_the_act_of_signing(web: Web) -> None:
+    """An account that turned TOTP on confirms with a fresh code, not its password."""
+    _, created = await _request(web, [PATIENT])
+    patient = await sign_in(web, PATIENT)
+    setup = (await patient.post("/api/account/totp/setup")).json()
+    totp = pyotp.TOTP(setup["secret"])
+    enabling = {"secret": setup["secret"], "code": totp.at(time.time() - 30), "password": PASSWORD}
+    assert (await patient.post("/api/account/totp", json=enabling)).status_code == 200
+
+    page = await patient.get(f"/signatures/{created.id}")
+    assert 'autocomplete="one-time-code"' in page.text
+    assert 'type="password"' not in page.text
+    url = f"/api/signatures/{created.id}"
+    assert (await patient.post(f"{url}/viewed", json={})).status_code == 200
+    with_password = {"consent": CONSENT, "accepted": True, "secret": PASSWORD}
+    assert (await patient.post(f"{url}/sign", json=with_password)).status_code == 401
+    with_code = {"consent": CONSENT, "accepted": True, "secret": totp.now()}
+    signed = await patient.post(f"{url}/sign", json=with_code)
+    assert signed.status_code == 200, signed.text
+    assert signed.json()["state"] == "signed"
