@@ -28,6 +28,7 @@ from mss.signatures.service import CONSENT, Actor, NewSignatureRequest, OpenedRe
 from mss.signatures.verify import verify_pdf
 from mss.store.records import AccountKind
 from mss.submission import Envelope, Recipient
+from queue_support import dump_database, encodings_of
 
 from .browser import needs_chromium, new_page, screenshot
 from .harness import PATIENT_B, Web, sign_in
@@ -279,3 +280,35 @@ async def test_with_totp_the_code_is_the_act_of_signing(web: Web) -> None:
     signed = await patient.post(f"{url}/sign", json=with_code)
     assert signed.status_code == 200, signed.text
     assert signed.json()["state"] == "signed"
+
+
+async def test_decline_with_a_reason_tells_the_organisation_and_stores_it_sealed(
+    web: Web,
+) -> None:
+    organisation, created = await _request(web, [PATIENT])
+    patient = await sign_in(web, PATIENT)
+    canary = "Zorglub-refus-7741"
+    answer = await patient.post(
+        f"/api/signatures/{created.id}/decline", json={"reason": f"Je refuse : {canary}"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"state": "declined", "request_state": "declined"}
+    page = await patient.get(f"/signatures/{created.id}")
+    assert "Signature refusée" in page.text
+    assert 'name="secret"' not in page.text  # nothing left to sign
+    again = await patient.post(
+        f"/api/signatures/{created.id}/sign",
+        json={"consent": CONSENT, "accepted": True, "secret": PASSWORD},
+    )
+    assert again.status_code == 409
+
+    notices = [
+        email.message_from_bytes(raw, policy=email.policy.default)
+        for raw in await read_mailbox(web.runtime, ADMISSIONS)
+    ]
+    [notice] = [m for m in notices if m[REQUEST_HEADER] == created.id]
+    assert canary in notice.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert (await _status(web, organisation, created.id)).decline_reason.endswith(canary)
+    dump = await dump_database(web.runtime)
+    for needle in encodings_of(canary, canary.encode()):
+        assert needle not in dump
