@@ -312,3 +312,16 @@ async def test_decline_with_a_reason_tells_the_organisation_and_stores_it_sealed
     dump = await dump_database(web.runtime)
     for needle in encodings_of(canary, canary.encode()):
         assert needle not in dump
+
+
+async def test_guessing_the_password_at_signing_is_throttled_like_a_sign_in(web: Web) -> None:
+    organisation, created = await _request(web, [PATIENT])
+    patient = await sign_in(web, PATIENT)
+    url = f"/api/signatures/{created.id}"
+    assert (await patient.post(f"{url}/viewed", json={})).status_code == 200
+    guess = {"consent": CONSENT, "accepted": True, "secret": "wrong"}
+    answers = [(await patient.post(f"{url}/sign", json=guess)).status_code for _ in range(6)]
+    right_but_late = await patient.post(f"{url}/sign", json={**guess, "secret": PASSWORD})
+    assert answers == [401] * 5 + [429]
+    assert right_but_late.status_code == 429
+    assert (await _status(web, organisation, created.id)).evidence == ()
