@@ -325,3 +325,18 @@ async def test_guessing_the_password_at_signing_is_throttled_like_a_sign_in(web:
     assert answers == [401] * 5 + [429]
     assert right_but_late.status_code == 429
     assert (await _status(web, organisation, created.id)).evidence == ()
+
+
+async def test_ordinary_mail_does_not_load_the_signature_service(web: Web) -> None:
+    """Opening a message without the header builds nothing of pyHanko or the signing keys."""
+    raw = (
+        f"From: <{DOCTOR}>\r\nTo: <{PATIENT}>\r\nSubject: Rendez-vous\r\n\r\nA mardi.\r\n"
+    ).encode()
+    doctor = await web.runtime.accounts.authenticate(DOCTOR, PASSWORD)
+    await web.runtime.submission.submit(doctor, Envelope(DOCTOR, (Recipient(PATIENT),)), raw)
+    patient = await sign_in(web, PATIENT)
+    inbox = await patient.folder_id()
+    listed = (await patient.get(f"/api/mailboxes/{inbox}/messages")).json()
+    uid = next(m["uid"] for m in listed["messages"] if m["subject"] == "Rendez-vous")
+    assert (await patient.get(f"/mail/{inbox}/{uid}")).status_code == 200
+    assert web.runtime._signatures is None

@@ -8,6 +8,7 @@ card at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from mss.accounts import UnlockedAccount
 from mss.mime.headers import read_header_block
@@ -26,12 +27,14 @@ def request_id_of(raw: bytes, header_end: int) -> str | None:
 
 
 async def signature_card(
-    service: SignatureService, who: UnlockedAccount, raw: bytes, header_end: int
+    service: Callable[[], SignatureService], who: UnlockedAccount, raw: bytes, header_end: int
 ) -> OpenedRequest | None:
+    """``service`` is called only for a message that names a request: building the signature
+    service loads pyHanko and the signing keys, which ordinary mail never needs."""
     request_id = request_id_of(raw, header_end)
     if request_id is None:
         return None
     try:
-        return await service.open(request_id, who)
+        return await service().open(request_id, who)
     except UnknownRequest:
         return None

@@ -117,7 +117,7 @@ async def message(
                 session.unlocked, mailbox.id, uid
             ),
             "signature": await signature_card(
-                state.runtime.signatures(),
+                state.runtime.signatures,
                 session.unlocked,
                 opened.raw,
                 opened.summary.structure.header_end,
