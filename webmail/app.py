@@ -20,9 +20,16 @@ from mss.api.wiring import build_api
 from mss.dav.app import DavApp, well_known
 from mss.runtime import Runtime
 from webmail import errors
-from webmail.api import account, agenda, auth, compose, live, mail, vault
+from webmail.api import account, agenda, auth, compose, live, mail, signatures, vault
 from webmail.api.deps import api_session
-from webmail.pages import agenda_pages, auth_pages, form_signin, mail_pages, other_pages
+from webmail.pages import (
+    agenda_pages,
+    auth_pages,
+    form_signin,
+    mail_pages,
+    other_pages,
+    signature_pages,
+)
 from webmail.security.headers import SecurityHeaders
 from webmail.security.sessions import WebSession
 from webmail.settings import WebSettings
@@ -63,6 +70,8 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         other_pages.router,
         agenda.router,
         agenda_pages.router,
+        signatures.router,
+        signature_pages.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

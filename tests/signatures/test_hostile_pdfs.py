@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from pdfs import encrypted_pdf, javascript_pdf, launch_pdf, plain_pdf, with_catalog_entry
 from pyhanko.pdf_utils import generic
 
 from mss.signatures import pdfcheck
 from mss.signatures.pdfcheck import RefusedPdf, check_pdf
-
-from .pdfs import encrypted_pdf, javascript_pdf, launch_pdf, plain_pdf, with_catalog_entry
 
 
 def test_a_plain_document_passes() -> None:

@@ -8,6 +8,7 @@ import hashlib
 import io
 
 import pytest
+from pdfs import plain_pdf
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -20,8 +21,6 @@ from mss.signatures.audit import EventKind
 from mss.signatures.pki import SignerIdentity, SigningAuthority
 from mss.signatures.timestamping import timestamper
 from mss.signatures.verify import verify_pdf
-
-from .pdfs import plain_pdf
 
 PATIENT = SignerIdentity("Camille Durand", "285057512345623@patient.example")
 DOCTOR = SignerIdentity("Jeanne Martin", "jeanne.martin@hopital.example", rpps="10001234567")

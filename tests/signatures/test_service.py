@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from pdfs import plain_pdf
 
 from mailserver import DOCTOR, DOMAIN, NURSE, PASSWORD, PATIENT, PATIENT_DOMAIN, read_mailbox
 from mss.accounts import UnlockedAccount
@@ -36,8 +37,6 @@ from mss.signatures.verify import verify_pdf
 from mss.store.records import AccountKind
 from mss.store.signature_sql import SqlSignatureStore
 from queue_support import dump_database, encodings_of
-
-from .pdfs import plain_pdf
 
 ADMISSIONS = f"admissions@{DOMAIN}"
 

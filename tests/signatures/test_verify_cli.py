@@ -9,13 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pdfs import plain_pdf
+
 from crypto.keys import AccountKeys
 from mss.signatures import document
 from mss.signatures.evidence import make_evidence
 from mss.signatures.pki import SignerIdentity, SigningAuthority
 from mss.signatures.timestamping import timestamper
-
-from .pdfs import plain_pdf
 
 PATIENT = "285057512345623@patient.example"
 

@@ -19,6 +19,7 @@ from webmail.i18n import language_of
 from webmail.mail.compose import read_draft, reply
 from webmail.mail.reader import role_of
 from webmail.mail.sanitize import FRAME_SANDBOX, frame_document, frame_policy
+from webmail.mail.signature_card import signature_card
 from webmail.mail.view import MessageView, build_view, html_body
 from webmail.pages.render import render, translator
 from webmail.security import cookies
@@ -114,6 +115,12 @@ async def message(
             "documents": await state.vault.list(session.unlocked),
             "invitation": await state.runtime.calendar.event_of_message(
                 session.unlocked, mailbox.id, uid
+            ),
+            "signature": await signature_card(
+                state.runtime.signatures,
+                session.unlocked,
+                opened.raw,
+                opened.summary.structure.header_end,
             ),
         }
     )
