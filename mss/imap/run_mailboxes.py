@@ -33,6 +33,7 @@ from mss.imap.commands_auth import (
     Subscribe,
     Unsubscribe,
 )
+from mss.imap.condstore import enable_condstore
 from mss.imap.encode import flag_list, mailbox_name, plist, untagged, untagged_status
 from mss.imap.errors import CommandError
 from mss.imap.mailbox import INBOX
@@ -171,9 +172,14 @@ async def rename(state: SessionState, command: Rename) -> Done:
 
 
 async def subscribe(state: SessionState, command: Subscribe | Unsubscribe) -> Done:
-    """RFC 3501 §6.3.6 and §6.3.7 (only existing mailboxes can be subscribed here)."""
+    """RFC 3501 §6.3.6 and §6.3.7: the list holds names, not mailboxes.
+
+    SUBSCRIBE checks the mailbox exists (the MAY of §6.3.6, which catches typing errors);
+    UNSUBSCRIBE does not, so that the name of a deleted mailbox can still leave the list.
+    """
     wanted = isinstance(command, Subscribe)
-    await find(state, command.mailbox)
+    if wanted:
+        await find(state, command.mailbox)
     await state.store.set_subscribed(state.account.account.id, command.mailbox, wanted)
     return Done(f"{command.name} completed")
 
@@ -198,7 +204,7 @@ async def status(state: SessionState, command: Status) -> Done:
     """RFC 3501 §6.3.10; asking for HIGHESTMODSEQ enables CONDSTORE (RFC 7162 §3.1)."""
     record = await find(state, command.mailbox)
     if "HIGHESTMODSEQ" in command.items:
-        state.enabled.add(CAP_CONDSTORE)
+        enable_condstore(state)
     values = await status_values(state, record, command.items)
     state.channel.send(untagged(b"STATUS", mailbox_name(record.name, utf8=state.utf8), values))
     return Done("STATUS completed")
