@@ -91,10 +91,49 @@ async def test_esearch_and_modseq(imap: Harness) -> None:
         b'* ESEARCH (TAG "A284")\r\n',
         b"A284 OK SEARCH completed\r\n",
     ]
-    # RFC 7162 §3.1.5: MODSEQ in the key adds the highest MODSEQ found.
+    # RFC 7162 §3.1.5: MODSEQ in the key adds the highest MODSEQ found; as the session's first
+    # CONDSTORE enabling command, it is preceded by the mailbox's HIGHESTMODSEQ (§3.1).
     assert await wire.command(b"a5 SEARCH MODSEQ 3") == [
+        b"* OK [HIGHESTMODSEQ 4] Highest\r\n",
         b"* SEARCH 2 3 (MODSEQ 4)\r\n",
         b"a5 OK SEARCH completed\r\n",
+    ]
+    await wire.close()
+
+
+async def test_first_fetch_modseq_and_search_return_min_max(imap: Harness) -> None:
+    await _mailbox(imap)
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    await wire.command(b"a2 STORE 1 +FLAGS.SILENT (\\Answered)")
+    # imaptest: the first FETCH ... MODSEQ turns CONDSTORE on and says HIGHESTMODSEQ (RFC 7162
+    # §3.1), once.
+    assert await wire.command(b"a3 FETCH 1 (MODSEQ)") == [
+        b"* OK [HIGHESTMODSEQ 5] Highest\r\n",
+        b"* 1 FETCH (MODSEQ (5))\r\n",
+        b"a3 OK FETCH completed\r\n",
+    ]
+    assert await wire.command(b"a4 FETCH 3 (MODSEQ)") == [
+        b"* 3 FETCH (MODSEQ (4))\r\n",
+        b"a4 OK FETCH completed\r\n",
+    ]
+    # RFC 7162 §3.1.5: the MODSEQ is the highest of the messages returned, so MIN and MAX
+    # alone report their own message's, not the highest of every match.
+    assert await wire.command(b"a5 SEARCH RETURN (MIN) MODSEQ 2") == [
+        b'* ESEARCH (TAG "a5") MIN 1 MODSEQ 5\r\n',
+        b"a5 OK SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"a6 SEARCH RETURN (MAX) MODSEQ 2") == [
+        b'* ESEARCH (TAG "a6") MAX 3 MODSEQ 4\r\n',
+        b"a6 OK SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"a7 UID SEARCH RETURN (MIN MAX) MODSEQ 2") == [
+        b'* ESEARCH (TAG "a7") UID MIN 1 MAX 3 MODSEQ 5\r\n',
+        b"a7 OK UID SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"a8 SEARCH RETURN (MAX COUNT) MODSEQ 2") == [
+        b'* ESEARCH (TAG "a8") MAX 3 COUNT 3 MODSEQ 5\r\n',
+        b"a8 OK SEARCH completed\r\n",
     ]
     await wire.close()
 
