@@ -223,3 +223,31 @@ async def test_close_expunges_and_unselect_does_not(imap: Harness) -> None:
     assert (await wire.command(b"a6 EXAMINE INBOX"))[0] == b"* 2 EXISTS\r\n"
     assert await wire.command(b"a7 EXPUNGE") == [b"a7 NO [CANNOT] Mailbox is read-only\r\n"]
     await wire.close()
+
+
+async def test_search_address_fields_ignore_comments(imap: Harness) -> None:
+    await imap.deliver(
+        b"From: (Cabinet) jean.dupont (pro) @ (site) cabinet.example (fin)\r\n"
+        b'To: "Dr Lemaire" <lemaire @ clinique.example>\r\n'
+        b"Subject: Adresses\r\n\r\nBonjour.\r\n"
+    )
+    await imap.deliver(simple("Autre"))
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    # imaptest search-addresses: RFC 5322 §3.4 comments and spaces inside an address do not
+    # hide it from FROM/TO (RFC 3501 §6.4.4).
+    searches = {
+        b"FROM jean.dupont@cabinet.example": b" 1",
+        b'FROM "(fin)"': b" 1",
+        b"TO lemaire@clinique.example": b" 1",
+        b'TO "Dr Lemaire <lemaire@"': b" 1",
+        b"FROM dupont@clinique.example": b"",
+        b"SUBJECT jean.dupont@cabinet.example": b"",
+    }
+    for number, (key, expected) in enumerate(searches.items()):
+        tag = b"s%d" % number
+        assert await wire.command(tag + b" SEARCH " + key) == [
+            b"* SEARCH" + expected + b"\r\n",
+            tag + b" OK SEARCH completed\r\n",
+        ], key
+    await wire.close()
