@@ -14,7 +14,6 @@ from mss.imap.codes import (
     NO,
     NONEXISTENT,
     OK,
-    PERMANENTFLAGS,
     READ_ONLY,
     READ_WRITE,
     UIDNEXT,
@@ -34,8 +33,9 @@ from mss.imap.commands_auth import (
     Unsubscribe,
 )
 from mss.imap.condstore import enable_condstore
-from mss.imap.encode import flag_list, mailbox_name, plist, untagged, untagged_status
+from mss.imap.encode import mailbox_name, plist, untagged, untagged_status
 from mss.imap.errors import CommandError
+from mss.imap.keywords import announce_all
 from mss.imap.mailbox import INBOX
 from mss.imap.names import ancestors, has_children, validate
 from mss.imap.selected import SelectedMailbox
@@ -93,7 +93,6 @@ async def select(state: SessionState, command: Select) -> Done:
     view = SelectedMailbox(
         record, snapshot, readonly=command.readonly, recent=state.services.recent, cache=cache
     )
-    keywords = sorted(view.keywords() - set(system.SYSTEM_FLAGS))
     uidnext = max(record.uidnext, view.largest_uid + 1)
     send = state.channel.send
     send(untagged(b"%d" % view.exists, b"EXISTS"))
@@ -103,9 +102,8 @@ async def select(state: SessionState, command: Select) -> Done:
         send(untagged_status(OK, "First unseen", Code(UNSEEN, b"%d" % unseen)))
     send(untagged_status(OK, "UIDs valid", Code(UIDVALIDITY, b"%d" % record.uidvalidity)))
     send(untagged_status(OK, "Predicted next UID", Code(UIDNEXT, b"%d" % uidnext)))
-    send(untagged(b"FLAGS", flag_list([*system.SYSTEM_FLAGS, *keywords])))
-    permanent = [] if command.readonly else [*system.SYSTEM_FLAGS, *keywords, system.ANY_KEYWORD]
-    send(untagged_status(OK, "Flags permitted", Code(PERMANENTFLAGS, flag_list(permanent))))
+    for line in announce_all(view):
+        send(line)
     send(untagged_status(OK, "Highest", Code(HIGHESTMODSEQ, b"%d" % record.highestmodseq)))
     if command.qresync is not None:
         vanished = await state.store.vanished_since(record.id, command.qresync.modseq)

@@ -6,6 +6,7 @@ from mss.imap.codes import CANNOT, MODIFIED, NO, Code
 from mss.imap.commands_selected import Store
 from mss.imap.condstore import enable_condstore
 from mss.imap.errors import CommandError
+from mss.imap.keywords import announce_new
 from mss.imap.sequence import SequenceSet
 from mss.imap.state import Done, SessionState
 from mss.store.records import FlagMode
@@ -33,6 +34,8 @@ async def store(state: SessionState, command: Store) -> Done:
         command.unchanged_since,
     )
     view.apply(updates)
+    for line in announce_new(view):
+        state.channel.send(line)
     refused = set(failed)
     changed = {update.uid for update in updates}
     for uid in uids:

@@ -152,6 +152,9 @@ async def test_store_forms(imap: Harness) -> None:
         b"A004 OK STORE completed\r\n"
     ]
     assert await wire.command(b"A005 UID STORE 1 FLAGS (\\Answered $Forwarded)") == [
+        b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Urgent)\r\n",
+        b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Urgent"
+        b" \\*)] Flags permitted\r\n",
         b"* 1 FETCH (UID 1 FLAGS ($Forwarded \\Answered))\r\n",
         b"A005 OK UID STORE completed\r\n",
     ]
@@ -172,6 +175,9 @@ async def test_store_unchangedsince(imap: Harness) -> None:
         b"a2 OK [MODIFIED 3] STORE completed\r\n",
     ]
     assert await wire.command(b"a3 UID STORE 1 (UNCHANGEDSINCE 5) +FLAGS.SILENT ($Lu)") == [
+        b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Lu $Urgent)\r\n",
+        b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Lu $Urgent \\*)]"
+        b" Flags permitted\r\n",
         b"* 1 FETCH (UID 1 MODSEQ (6))\r\n",
         b"a3 OK UID STORE completed\r\n",
     ]
@@ -251,3 +257,34 @@ async def test_search_address_fields_ignore_comments(imap: Harness) -> None:
             tag + b" OK SEARCH completed\r\n",
         ], key
     await wire.close()
+
+
+async def test_new_keyword_is_announced_by_flags(imap: Harness) -> None:
+    await _mailbox(imap)
+    first, second = await imap.wire(), await imap.wire()
+    await first.command(b"a1 SELECT INBOX")
+    await second.command(b"b1 EXAMINE INBOX")
+    flags = b"\\Answered \\Flagged \\Deleted \\Seen \\Draft"
+    # RFC 3501 §7.2.6 (imaptest): a keyword no message carried before is announced by FLAGS
+    # and PERMANENTFLAGS before the FETCH that shows it, and only once.
+    assert await first.command(b"a2 STORE 1 +FLAGS ($Nouveau)") == [
+        b"* FLAGS (" + flags + b" $Nouveau $Urgent)\r\n",
+        b"* OK [PERMANENTFLAGS (" + flags + b" $Nouveau $Urgent \\*)] Flags permitted\r\n",
+        b"* 1 FETCH (FLAGS ($Nouveau))\r\n",
+        b"a2 OK STORE completed\r\n",
+    ]
+    assert await first.command(b"a3 STORE 2 +FLAGS ($Nouveau)") == [
+        b"* 2 FETCH (FLAGS ($Nouveau \\Flagged))\r\n",
+        b"a3 OK STORE completed\r\n",
+    ]
+    # The other session (read-only: nothing permanent) learns of it with the change.
+    assert await second.command(b"b2 NOOP") == [
+        b"* FLAGS (" + flags + b" $Nouveau $Urgent)\r\n",
+        b"* OK [PERMANENTFLAGS ()] Flags permitted\r\n",
+        b"* 1 FETCH (UID 1 FLAGS ($Nouveau))\r\n",
+        b"* 2 FETCH (UID 2 FLAGS ($Nouveau \\Flagged))\r\n",
+        b"b2 OK NOOP completed\r\n",
+    ]
+    assert await second.command(b"b3 NOOP") == [b"b3 OK NOOP completed\r\n"]
+    await first.close()
+    await second.close()
