@@ -237,7 +237,10 @@ class SqlStore:
 
     async def rename_mailbox(self, account_id: int, old: str, new: str) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
-            return WriteResult(None, await mailbox_sql.rename_mailbox(conn, account_id, old, new))
+            changes = await mailbox_sql.rename_mailbox(conn, account_id, old, new)
+            if old != mailbox_sql.INBOX:  # INBOX stays, emptied (RFC 3501 §6.3.5)
+                await subscription_sql.rename(conn, account_id, old, new)
+            return WriteResult(None, changes)
 
         await self.committer.run(job)
         self._lookups.clear()

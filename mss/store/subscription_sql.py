@@ -44,3 +44,22 @@ async def set_subscribed(
             )
         )
     return [Change("mailboxes", account_id, 0)]
+
+
+async def rename(conn: AsyncConnection, account_id: int, old: str, new: str) -> None:
+    """A renamed mailbox keeps its subscription, and so do its inferiors (as Dovecot does):
+    RFC 3501 §6.3.5 leaves it open, and a folder vanishing from the client's subscribed view
+    because it was renamed would surprise its user."""
+    prefix = old + "/"
+    names = await subscribed_names(conn, account_id)
+    moved = {
+        name: new + name[len(old) :] for name in names if name == old or name.startswith(prefix)
+    }
+    if not moved:
+        return
+    await conn.execute(
+        delete(subscriptions).where(
+            subscriptions.c.account_id == account_id, subscriptions.c.name.in_(list(moved))
+        )
+    )
+    await subscribe(conn, account_id, moved.values())

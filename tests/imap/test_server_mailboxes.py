@@ -195,6 +195,14 @@ async def test_subscriptions_outlive_their_mailboxes(imap: Harness) -> None:
         b'* LSUB () "/" Trash\r\n',
         b"b12 OK LSUB completed\r\n",
     ]
+    # A renamed mailbox keeps its subscription under its new name.
+    await wire.command(b"b13 SUBSCRIBE Notes")
+    await wire.command(b"b14 RENAME Notes Carnet")
+    assert await wire.command(b'b15 LSUB "" Carnet') == [
+        b'* LSUB () "/" Carnet\r\n',
+        b"b15 OK LSUB completed\r\n",
+    ]
+    assert await wire.command(b'b16 LSUB "" Notes') == [b"b16 OK LSUB completed\r\n"]
     await wire.close()
 
 
