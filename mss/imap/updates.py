@@ -43,4 +43,5 @@ async def updates(state: SessionState, *, allow_expunge: bool) -> list[bytes]:
     report = view.report(
         allow_expunge=allow_expunge, qresync=state.qresync, condstore=state.condstore
     )
-    return announce_new(view) + report
+    # A keyword new to the client can only come with a reported change (FETCH or EXISTS).
+    return announce_new(view) + report if report else report

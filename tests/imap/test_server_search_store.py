@@ -286,5 +286,10 @@ async def test_new_keyword_is_announced_by_flags(imap: Harness) -> None:
         b"b2 OK NOOP completed\r\n",
     ]
     assert await second.command(b"b3 NOOP") == [b"b3 OK NOOP completed\r\n"]
+    # A message delivered with a keyword of its own announces it with its EXISTS.
+    await imap.deliver(simple("Quatre"), flags=("$Entrant",))
+    lines = await second.command(b"b4 NOOP")
+    assert lines[0] == b"* FLAGS (" + flags + b" $Entrant $Nouveau $Urgent)\r\n"
+    assert b"* 4 EXISTS\r\n" in lines[2:]
     await first.close()
     await second.close()
