@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from mss.imap.codes import BAD, CAP_CONDSTORE, EXPUNGEISSUED, NO
+from mss.imap.codes import BAD, EXPUNGEISSUED, NO
 from mss.imap.commands_selected import Fetch
+from mss.imap.condstore import enable_condstore
 from mss.imap.encode import fetch_response, untagged
 from mss.imap.errors import CommandError
 from mss.imap.fetch_render import FetchSource, needs_content, needs_summary, render
@@ -38,7 +39,7 @@ def _items(state: SessionState, command: Fetch) -> list[FetchItem]:
     if command.uid and UID not in names:
         items.insert(0, FetchItem(UID))  # RFC 3501 §6.4.8: UID FETCH always returns the UID
     if MODSEQ in names or command.changed_since is not None:
-        state.enabled.add(CAP_CONDSTORE)  # RFC 7162 §3.1: CONDSTORE enabling commands
+        enable_condstore(state)  # RFC 7162 §3.1: CONDSTORE enabling commands
     wants_modseq = command.changed_since is not None or (state.condstore and FLAGS in names)
     if wants_modseq and MODSEQ not in names:
         items.append(FetchItem(MODSEQ))  # RFC 7162 §3.1.4.1

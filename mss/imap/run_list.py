@@ -65,14 +65,17 @@ async def list_mailboxes(state: SessionState, command: ListMailboxes) -> Done:
         # RFC 3501 §6.3.8: an empty pattern asks for the delimiter and the root name.
         send(_line(b"LIST", [NOSELECT], "", state.utf8))
         return Done("LIST completed")
-    boxes = {box.name: box for box in await state.store.list_mailboxes(state.account.account.id)}
+    account_id = state.account.account.id
+    boxes = {box.name: box for box in await state.store.list_mailboxes(account_id)}
     names = set(boxes)
-    subscribed = {name for name, box in boxes.items() if box.subscribed}
-    patterns = [Pattern(command.reference, pattern) for pattern in command.patterns]
     only_subscribed = SUBSCRIBED in command.select_options
-    recursive = RECURSIVEMATCH in command.select_options
     show_subscribed = only_subscribed or SUBSCRIBED in command.return_options
-    for name, exists in _candidates(names, patterns):
+    subscribed = set(await state.store.subscriptions(account_id)) if show_subscribed else set()
+    patterns = [Pattern(command.reference, pattern) for pattern in command.patterns]
+    recursive = RECURSIVEMATCH in command.select_options
+    # RFC 5258 §3.1: with SUBSCRIBED, a subscribed name is listed even when its mailbox is gone.
+    listed = names | subscribed if only_subscribed else names
+    for name, exists in _candidates(listed, patterns):
         box = boxes.get(name)
         extra = b""
         if recursive and has_children(name, subscribed):
@@ -111,8 +114,7 @@ def _attributes(
 
 async def lsub(state: SessionState, command: Lsub) -> Done:
     """RFC 3501 §6.3.9: subscribed names; an unsubscribed superior shows as \\Noselect."""
-    boxes = await state.store.list_mailboxes(state.account.account.id)
-    subscribed = {box.name for box in boxes if box.subscribed}
+    subscribed = set(await state.store.subscriptions(state.account.account.id))
     pattern = Pattern(command.reference, command.pattern)
     for name, exists in _candidates(subscribed, [pattern]):
         state.channel.send(_line(b"LSUB", [] if exists else [NOSELECT], name, state.utf8))

@@ -14,7 +14,6 @@ from mss.imap.codes import (
     NO,
     NONEXISTENT,
     OK,
-    PERMANENTFLAGS,
     READ_ONLY,
     READ_WRITE,
     UIDNEXT,
@@ -33,8 +32,10 @@ from mss.imap.commands_auth import (
     Subscribe,
     Unsubscribe,
 )
-from mss.imap.encode import flag_list, mailbox_name, plist, untagged, untagged_status
+from mss.imap.condstore import enable_condstore
+from mss.imap.encode import mailbox_name, plist, untagged, untagged_status
 from mss.imap.errors import CommandError
+from mss.imap.keywords import announce_all
 from mss.imap.mailbox import INBOX
 from mss.imap.names import ancestors, has_children, validate
 from mss.imap.selected import SelectedMailbox
@@ -92,7 +93,6 @@ async def select(state: SessionState, command: Select) -> Done:
     view = SelectedMailbox(
         record, snapshot, readonly=command.readonly, recent=state.services.recent, cache=cache
     )
-    keywords = sorted(view.keywords() - set(system.SYSTEM_FLAGS))
     uidnext = max(record.uidnext, view.largest_uid + 1)
     send = state.channel.send
     send(untagged(b"%d" % view.exists, b"EXISTS"))
@@ -102,9 +102,8 @@ async def select(state: SessionState, command: Select) -> Done:
         send(untagged_status(OK, "First unseen", Code(UNSEEN, b"%d" % unseen)))
     send(untagged_status(OK, "UIDs valid", Code(UIDVALIDITY, b"%d" % record.uidvalidity)))
     send(untagged_status(OK, "Predicted next UID", Code(UIDNEXT, b"%d" % uidnext)))
-    send(untagged(b"FLAGS", flag_list([*system.SYSTEM_FLAGS, *keywords])))
-    permanent = [] if command.readonly else [*system.SYSTEM_FLAGS, *keywords, system.ANY_KEYWORD]
-    send(untagged_status(OK, "Flags permitted", Code(PERMANENTFLAGS, flag_list(permanent))))
+    for line in announce_all(view):
+        send(line)
     send(untagged_status(OK, "Highest", Code(HIGHESTMODSEQ, b"%d" % record.highestmodseq)))
     if command.qresync is not None:
         vanished = await state.store.vanished_since(record.id, command.qresync.modseq)
@@ -171,9 +170,14 @@ async def rename(state: SessionState, command: Rename) -> Done:
 
 
 async def subscribe(state: SessionState, command: Subscribe | Unsubscribe) -> Done:
-    """RFC 3501 §6.3.6 and §6.3.7 (only existing mailboxes can be subscribed here)."""
+    """RFC 3501 §6.3.6 and §6.3.7: the list holds names, not mailboxes.
+
+    SUBSCRIBE checks the mailbox exists (the MAY of §6.3.6, which catches typing errors);
+    UNSUBSCRIBE does not, so that the name of a deleted mailbox can still leave the list.
+    """
     wanted = isinstance(command, Subscribe)
-    await find(state, command.mailbox)
+    if wanted:
+        await find(state, command.mailbox)
     await state.store.set_subscribed(state.account.account.id, command.mailbox, wanted)
     return Done(f"{command.name} completed")
 
@@ -198,7 +202,7 @@ async def status(state: SessionState, command: Status) -> Done:
     """RFC 3501 §6.3.10; asking for HIGHESTMODSEQ enables CONDSTORE (RFC 7162 §3.1)."""
     record = await find(state, command.mailbox)
     if "HIGHESTMODSEQ" in command.items:
-        state.enabled.add(CAP_CONDSTORE)
+        enable_condstore(state)
     values = await status_values(state, record, command.items)
     state.channel.send(untagged(b"STATUS", mailbox_name(record.name, utf8=state.utf8), values))
     return Done("STATUS completed")

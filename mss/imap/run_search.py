@@ -8,8 +8,8 @@ and look at the decoded text of every text part, encapsulated messages included.
 
 from __future__ import annotations
 
-from mss.imap.codes import CAP_CONDSTORE
 from mss.imap.commands_selected import ALL, COUNT, MAX, MIN, Search
+from mss.imap.condstore import enable_condstore
 from mss.imap.encode import string, untagged
 from mss.imap.parse_search import SearchAnd, SearchKey, SearchModSeq, SearchNot, SearchOr
 from mss.imap.search_eval import SearchScope, SearchTarget, matches, needs
@@ -79,10 +79,10 @@ async def search(state: SessionState, command: Search) -> Done:
     view = state.mailbox
     with_modseq = _uses_modseq(command.key)
     if with_modseq:
-        state.enabled.add(CAP_CONDSTORE)
+        enable_condstore(state)
     uids = await _matching(state, command.key)
     numbers = uids if command.uid else [view.seq_of(uid) for uid in uids]
-    highest = max((view.entry(uid).modseq for uid in uids), default=0)
+    highest = max((view.entry(uid).modseq for uid in _reported(command, uids)), default=0)
     if command.results is None:
         line = b"SEARCH" + b"".join(b" %d" % n for n in numbers)
         if with_modseq and numbers:
@@ -91,6 +91,15 @@ async def search(state: SessionState, command: Search) -> Done:
     else:
         state.channel.send(untagged(b"ESEARCH", *_esearch(command, numbers, with_modseq, highest)))
     return Done(f"{command.verb} completed")
+
+
+def _reported(command: Search, uids: list[int]) -> list[int]:
+    """The messages whose MODSEQ counts: RFC 7162 §3.1.5 takes the highest of the messages
+    returned, so a RETURN (MIN/MAX) alone reports only the first and last matches' MODSEQ."""
+    results = command.results
+    if results is None or not uids or not results <= {MIN, MAX}:
+        return uids
+    return ([uids[0]] if MIN in results else []) + ([uids[-1]] if MAX in results else [])
 
 
 def _esearch(command: Search, numbers: list[int], with_modseq: bool, highest: int) -> list[bytes]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from mss.imap.codes import CANNOT, CAP_CONDSTORE, MODIFIED, NO, Code
+from mss.imap.codes import CANNOT, MODIFIED, NO, Code
 from mss.imap.commands_selected import Store
+from mss.imap.condstore import enable_condstore
 from mss.imap.errors import CommandError
+from mss.imap.keywords import announce_new
 from mss.imap.sequence import SequenceSet
 from mss.imap.state import Done, SessionState
 from mss.store.records import FlagMode
@@ -20,7 +22,7 @@ async def store(state: SessionState, command: Store) -> Done:
     if view.readonly:
         raise CommandError(NO, CANNOT, "Mailbox is read-only")
     if command.unchanged_since is not None:
-        state.enabled.add(CAP_CONDSTORE)
+        enable_condstore(state)
     uids = [
         uid for uid in view.resolve(command.sequence, uid=command.uid) if uid not in view.expunged
     ]
@@ -32,6 +34,8 @@ async def store(state: SessionState, command: Store) -> Done:
         command.unchanged_since,
     )
     view.apply(updates)
+    for line in announce_new(view):
+        state.channel.send(line)
     refused = set(failed)
     changed = {update.uid for update in updates}
     for uid in uids:

@@ -12,6 +12,7 @@ import email.utils
 from dataclasses import dataclass
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
+from typing import Final
 
 from mss.imap.message_sections import header_items
 from mss.imap.parse_search import (
@@ -29,6 +30,8 @@ from mss.imap.parse_search import (
     SearchText,
 )
 from mss.mime.charset import header_str
+
+_ADDRESS_FIELDS: Final = frozenset({"FROM", "TO", "CC", "BCC", "SENDER", "REPLY-TO"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,24 @@ def _contains(haystack: str, needle: str) -> bool:
     return needle.casefold() in haystack.casefold()
 
 
+def _addresses_text(value: str) -> str:
+    """An address field as its addresses, comments and folding gone: "Name <local@domain>".
+
+    RFC 5322 §3.4 lets comments and spaces sit inside an address ("user (pro) @ host"), where
+    no substring of the raw field equals the address the user types; imaptest's
+    search-addresses expects FROM/TO/CC/BCC to find it, as Dovecot does.
+    """
+    found = email.utils.getaddresses([value])
+    return "\n".join(f"{name} <{address}>" if name else address for name, address in found)
+
+
+def _field_contains(field: str, value: str, needle: str) -> bool:
+    """RFC 3501 §6.4.4 header keys; address fields also match their parsed addresses."""
+    if _contains(value, needle):
+        return True
+    return field in _ADDRESS_FIELDS and _contains(_addresses_text(value), needle)
+
+
 def _sent_date(header: bytes) -> datetime.date | None:
     """The Date field's day, as written in its own timezone (RFC 3501 §6.4.4 SENT*)."""
     for name, value in header_items(header):
@@ -146,7 +167,7 @@ def matches(key: SearchKey, target: SearchTarget, scope: SearchScope) -> bool:
             return _compare(_sent_date(target.header), key)
         case SearchHeader(field=field, value=value):
             return any(
-                name == field and _contains(decoded_header_value(raw), value)
+                name == field and _field_contains(field, decoded_header_value(raw), value)
                 for name, raw in header_items(target.header)
             )
         case SearchText(value=value, body_only=body_only):

@@ -59,6 +59,8 @@ class SelectedMailbox:
         self.wanted = 0
         self._reported_exists = len(self.uids)
         self._reported_recent = len(self.recent)
+        # The flags the client was told of by FLAGS (mss.imap.keywords keeps it).
+        self.announced: frozenset[str] = frozenset()
 
     @property
     def exists(self) -> int:

@@ -9,6 +9,7 @@ always sees what it was told about.
 
 from __future__ import annotations
 
+from mss.imap.keywords import announce_new
 from mss.imap.state import SessionState
 from mss.store.changes import Change
 
@@ -39,6 +40,8 @@ async def updates(state: SessionState, *, allow_expunge: bool) -> list[bytes]:
         return []
     if view.dirty:
         await view.refresh(state.store)
-    return view.report(
+    report = view.report(
         allow_expunge=allow_expunge, qresync=state.qresync, condstore=state.condstore
     )
+    # A keyword new to the client can only come with a reported change (FETCH or EXISTS).
+    return announce_new(view) + report if report else report

@@ -8,6 +8,7 @@ from sqlalchemy import Row, case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from mss.store import subscription_sql
 from mss.store.clock import now
 from mss.store.errors import AlreadyExists, NotFound
 from mss.store.records import (
@@ -109,12 +110,12 @@ async def insert_account(
                 "uidvalidity": created,
                 "uidnext": 1,
                 "highestmodseq": 1,
-                "subscribed": True,
                 "created_at": created,
             }
             for name, special_use in DEFAULT_MAILBOXES
         ],
     )
+    await subscription_sql.subscribe(conn, account_id, [name for name, _ in DEFAULT_MAILBOXES])
     return Account(
         id=account_id,
         address=address,

@@ -1,4 +1,4 @@
-"""SQL for mailboxes (folders): create, rename, delete, subscribe.
+"""SQL for mailboxes (folders): create, rename, delete.
 
 Hierarchy uses "/" as delimiter (RFC 3501 §5.1.1). INBOX is matched case-insensitively by the
 callers; here names are exact.
@@ -33,7 +33,6 @@ def mailbox_from_row(row: Row[Any]) -> Mailbox:
         uidvalidity=row.uidvalidity,
         uidnext=row.uidnext,
         highestmodseq=row.highestmodseq,
-        subscribed=bool(row.subscribed),
     )
 
 
@@ -51,7 +50,6 @@ async def insert_mailbox(
                 uidvalidity=uidvalidity,
                 uidnext=1,
                 highestmodseq=1,
-                subscribed=True,
                 created_at=now(),
             )
             .returning(mailboxes.c.id)
@@ -66,7 +64,6 @@ async def insert_mailbox(
         uidvalidity=uidvalidity,
         uidnext=1,
         highestmodseq=1,
-        subscribed=True,
     )
     return mailbox, [Change("mailboxes", account_id, 0)]
 
@@ -155,19 +152,6 @@ async def _names(conn: AsyncConnection, account_id: int) -> dict[str, int]:
         select(mailboxes.c.name, mailboxes.c.id).where(mailboxes.c.account_id == account_id)
     )
     return {row.name: row.id for row in rows}
-
-
-async def set_subscribed(
-    conn: AsyncConnection, account_id: int, name: str, subscribed: bool
-) -> list[Change]:
-    result = await conn.execute(
-        update(mailboxes)
-        .where(mailboxes.c.account_id == account_id, mailboxes.c.name == name)
-        .values(subscribed=subscribed)
-    )
-    if result.rowcount == 0:
-        raise NotFound(f"no mailbox named {name}")
-    return [Change("mailboxes", account_id, 0)]
 
 
 async def select_mailbox(conn: AsyncConnection, account_id: int, name: str) -> Mailbox | None:

@@ -94,7 +94,6 @@ class Mailbox:
     uidvalidity: int
     uidnext: int
     highestmodseq: int
-    subscribed: bool
 
 
 @dataclass(frozen=True, slots=True)

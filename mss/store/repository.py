@@ -13,7 +13,13 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from mss.store import account_sql, correspondent_sql, mailbox_sql, message_sql
+from mss.store import (
+    account_sql,
+    correspondent_sql,
+    mailbox_sql,
+    message_sql,
+    subscription_sql,
+)
 from mss.store.appender import AppendBatcher
 from mss.store.cache import TtlCache
 from mss.store.changes import ChangeFeed
@@ -234,17 +240,24 @@ class SqlStore:
 
     async def rename_mailbox(self, account_id: int, old: str, new: str) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
-            return WriteResult(None, await mailbox_sql.rename_mailbox(conn, account_id, old, new))
+            changes = await mailbox_sql.rename_mailbox(conn, account_id, old, new)
+            if old != mailbox_sql.INBOX:  # INBOX stays, emptied (RFC 3501 §6.3.5)
+                await subscription_sql.rename(conn, account_id, old, new)
+            return WriteResult(None, changes)
 
         await self.committer.run(job)
         self._lookups.clear()
 
     async def set_subscribed(self, account_id: int, name: str, subscribed: bool) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
-            changes = await mailbox_sql.set_subscribed(conn, account_id, name, subscribed)
+            changes = await subscription_sql.set_subscribed(conn, account_id, name, subscribed)
             return WriteResult(None, changes)
 
         await self.committer.run(job)
+
+    async def subscriptions(self, account_id: int) -> list[str]:
+        async with self.database.reader.connect() as conn:
+            return await subscription_sql.subscribed_names(conn, account_id)
 
     async def mailbox_counts(self, mailbox_id: int) -> tuple[int, int]:
         async with self.database.reader.connect() as conn:

@@ -81,7 +81,6 @@ mailboxes = Table(
     Column("uidvalidity", BigInteger, nullable=False),
     Column("uidnext", BigInteger, nullable=False, default=1),
     Column("highestmodseq", BigInteger, nullable=False, default=1),
-    Column("subscribed", Boolean, nullable=False, default=True),
     Column("created_at", BigInteger, nullable=False),
     UniqueConstraint("account_id", "name"),
 )

@@ -8,6 +8,7 @@ from mss.store import (  # noqa: F401
     queue_schema,
     schema,
     signature_schema,
+    subscription_schema,
     vault_schema,
     webmail_schema,
 )

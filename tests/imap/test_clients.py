@@ -45,6 +45,7 @@ def imaplib_session(port: int, context: ssl.SSLContext) -> None:
         ok(client.uid("MOVE", "2", "Trash"))
         assert ok(client.status("Trash", "(MESSAGES)")) == [b"Trash (MESSAGES 1)"]
         ok(client.create("Dossiers/Cardiologie"))
+        ok(client.subscribe("Dossiers"))
         ok(client.rename("Dossiers", "Suivi"))
         assert ok(client.list('""', "Suivi*")) == [
             b'(\\HasChildren) "/" Suivi',

@@ -20,7 +20,7 @@ def entry(uid: int, modseq: int = 1, flags: frozenset[str] = frozenset()) -> Mes
 
 
 def mailbox(uidnext: int, highestmodseq: int = 1) -> Mailbox:
-    return Mailbox(1, 1, "INBOX", None, 7, uidnext, highestmodseq, True)
+    return Mailbox(1, 1, "INBOX", None, 7, uidnext, highestmodseq)
 
 
 class Index:

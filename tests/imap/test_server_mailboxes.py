@@ -137,7 +137,7 @@ async def test_invalid_names_get_no_not_bad(imap: Harness) -> None:
 async def test_subscriptions_and_lsub(imap: Harness) -> None:
     wire = await imap.wire()
     await wire.command(b"a1 CREATE Projets/Cardio")
-    assert await wire.command(b"a2 UNSUBSCRIBE Projets") == [b"a2 OK UNSUBSCRIBE completed\r\n"]
+    assert await wire.command(b"a2 SUBSCRIBE Projets/Cardio") == [b"a2 OK SUBSCRIBE completed\r\n"]
     # RFC 3501 §6.3.9: a superior that is not subscribed appears as \Noselect under "%".
     assert await wire.command(b'a3 LSUB "" Projets%') == [
         b'* LSUB (\\Noselect) "/" Projets\r\n',
@@ -159,6 +159,50 @@ async def test_subscriptions_and_lsub(imap: Harness) -> None:
         b'* LIST (\\HasNoChildren \\Subscribed) "/" Projets/Cardio\r\n',
         b"a7 OK LIST completed\r\n",
     ]
+    await wire.close()
+
+
+async def test_subscriptions_outlive_their_mailboxes(imap: Harness) -> None:
+    wire = await imap.wire()
+    # imaptest: a new mailbox is not subscribed unless the client subscribes it.
+    await wire.command(b"b1 CREATE Notes")
+    assert await wire.command(b'b2 LSUB "" Notes') == [b"b2 OK LSUB completed\r\n"]
+    assert await wire.command(b'b3 LIST (SUBSCRIBED) "" Notes') == [b"b3 OK LIST completed\r\n"]
+    await wire.command(b"b4 SUBSCRIBE Notes")
+    await wire.command(b"b5 DELETE Notes")
+    # RFC 3501 §6.3.6: deleting the mailbox leaves the name subscribed; RFC 5258 §3.4 lists it
+    # as \NonExistent under SUBSCRIBED, and plain LIST no longer shows it.
+    assert await wire.command(b'b6 LIST (SUBSCRIBED) "" Notes') == [
+        b'* LIST (\\NonExistent \\HasNoChildren \\Subscribed) "/" Notes\r\n',
+        b"b6 OK LIST completed\r\n",
+    ]
+    assert await wire.command(b'b7 LIST "" Notes') == [b"b7 OK LIST completed\r\n"]
+    assert await wire.command(b'b8 LSUB "" Notes') == [
+        b'* LSUB () "/" Notes\r\n',
+        b"b8 OK LSUB completed\r\n",
+    ]
+    # A vanished name can still be unsubscribed (RFC 3501 §6.3.7).
+    assert await wire.command(b"b9 UNSUBSCRIBE Notes") == [b"b9 OK UNSUBSCRIBE completed\r\n"]
+    assert await wire.command(b'b10 LSUB "" Notes') == [b"b10 OK LSUB completed\r\n"]
+    # A mailbox created again under the name is not subscribed by it.
+    await wire.command(b"b11 CREATE Notes")
+    assert await wire.command(b'b12 LSUB "" *') == [
+        b'* LSUB () "/" INBOX\r\n',
+        b'* LSUB () "/" Archive\r\n',
+        b'* LSUB () "/" Drafts\r\n',
+        b'* LSUB () "/" Junk\r\n',
+        b'* LSUB () "/" Sent\r\n',
+        b'* LSUB () "/" Trash\r\n',
+        b"b12 OK LSUB completed\r\n",
+    ]
+    # A renamed mailbox keeps its subscription under its new name.
+    await wire.command(b"b13 SUBSCRIBE Notes")
+    await wire.command(b"b14 RENAME Notes Carnet")
+    assert await wire.command(b'b15 LSUB "" Carnet') == [
+        b'* LSUB () "/" Carnet\r\n',
+        b"b15 OK LSUB completed\r\n",
+    ]
+    assert await wire.command(b'b16 LSUB "" Notes') == [b"b16 OK LSUB completed\r\n"]
     await wire.close()
 
 
@@ -187,7 +231,7 @@ async def test_list_extended_status_and_special_use(imap: Harness) -> None:
         b"a4 NO [USEATTR] Unsupported special-use attribute\r\n"
     ]
     assert await wire.command(b'a5 LIST "" Brouillons2 RETURN (SPECIAL-USE SUBSCRIBED)') == [
-        b'* LIST (\\HasNoChildren \\Subscribed \\Drafts) "/" Brouillons2\r\n',
+        b'* LIST (\\HasNoChildren \\Drafts) "/" Brouillons2\r\n',  # created, not subscribed
         b"a5 OK LIST completed\r\n",
     ]
     await wire.close()

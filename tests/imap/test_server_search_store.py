@@ -91,10 +91,49 @@ async def test_esearch_and_modseq(imap: Harness) -> None:
         b'* ESEARCH (TAG "A284")\r\n',
         b"A284 OK SEARCH completed\r\n",
     ]
-    # RFC 7162 §3.1.5: MODSEQ in the key adds the highest MODSEQ found.
+    # RFC 7162 §3.1.5: MODSEQ in the key adds the highest MODSEQ found; as the session's first
+    # CONDSTORE enabling command, it is preceded by the mailbox's HIGHESTMODSEQ (§3.1).
     assert await wire.command(b"a5 SEARCH MODSEQ 3") == [
+        b"* OK [HIGHESTMODSEQ 4] Highest\r\n",
         b"* SEARCH 2 3 (MODSEQ 4)\r\n",
         b"a5 OK SEARCH completed\r\n",
+    ]
+    await wire.close()
+
+
+async def test_first_fetch_modseq_and_search_return_min_max(imap: Harness) -> None:
+    await _mailbox(imap)
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    await wire.command(b"a2 STORE 1 +FLAGS.SILENT (\\Answered)")
+    # imaptest: the first FETCH ... MODSEQ turns CONDSTORE on and says HIGHESTMODSEQ (RFC 7162
+    # §3.1), once.
+    assert await wire.command(b"a3 FETCH 1 (MODSEQ)") == [
+        b"* OK [HIGHESTMODSEQ 5] Highest\r\n",
+        b"* 1 FETCH (MODSEQ (5))\r\n",
+        b"a3 OK FETCH completed\r\n",
+    ]
+    assert await wire.command(b"a4 FETCH 3 (MODSEQ)") == [
+        b"* 3 FETCH (MODSEQ (4))\r\n",
+        b"a4 OK FETCH completed\r\n",
+    ]
+    # RFC 7162 §3.1.5: the MODSEQ is the highest of the messages returned, so MIN and MAX
+    # alone report their own message's, not the highest of every match.
+    assert await wire.command(b"a5 SEARCH RETURN (MIN) MODSEQ 2") == [
+        b'* ESEARCH (TAG "a5") MIN 1 MODSEQ 5\r\n',
+        b"a5 OK SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"a6 SEARCH RETURN (MAX) MODSEQ 2") == [
+        b'* ESEARCH (TAG "a6") MAX 3 MODSEQ 4\r\n',
+        b"a6 OK SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"a7 UID SEARCH RETURN (MIN MAX) MODSEQ 2") == [
+        b'* ESEARCH (TAG "a7") UID MIN 1 MAX 3 MODSEQ 5\r\n',
+        b"a7 OK UID SEARCH completed\r\n",
+    ]
+    assert await wire.command(b"a8 SEARCH RETURN (MAX COUNT) MODSEQ 2") == [
+        b'* ESEARCH (TAG "a8") MAX 3 COUNT 3 MODSEQ 5\r\n',
+        b"a8 OK SEARCH completed\r\n",
     ]
     await wire.close()
 
@@ -113,6 +152,9 @@ async def test_store_forms(imap: Harness) -> None:
         b"A004 OK STORE completed\r\n"
     ]
     assert await wire.command(b"A005 UID STORE 1 FLAGS (\\Answered $Forwarded)") == [
+        b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Urgent)\r\n",
+        b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Urgent"
+        b" \\*)] Flags permitted\r\n",
         b"* 1 FETCH (UID 1 FLAGS ($Forwarded \\Answered))\r\n",
         b"A005 OK UID STORE completed\r\n",
     ]
@@ -133,6 +175,9 @@ async def test_store_unchangedsince(imap: Harness) -> None:
         b"a2 OK [MODIFIED 3] STORE completed\r\n",
     ]
     assert await wire.command(b"a3 UID STORE 1 (UNCHANGEDSINCE 5) +FLAGS.SILENT ($Lu)") == [
+        b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Lu $Urgent)\r\n",
+        b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Lu $Urgent \\*)]"
+        b" Flags permitted\r\n",
         b"* 1 FETCH (UID 1 MODSEQ (6))\r\n",
         b"a3 OK UID STORE completed\r\n",
     ]
@@ -184,3 +229,67 @@ async def test_close_expunges_and_unselect_does_not(imap: Harness) -> None:
     assert (await wire.command(b"a6 EXAMINE INBOX"))[0] == b"* 2 EXISTS\r\n"
     assert await wire.command(b"a7 EXPUNGE") == [b"a7 NO [CANNOT] Mailbox is read-only\r\n"]
     await wire.close()
+
+
+async def test_search_address_fields_ignore_comments(imap: Harness) -> None:
+    await imap.deliver(
+        b"From: (Cabinet) jean.dupont (pro) @ (site) cabinet.example (fin)\r\n"
+        b'To: "Dr Lemaire" <lemaire @ clinique.example>\r\n'
+        b"Subject: Adresses\r\n\r\nBonjour.\r\n"
+    )
+    await imap.deliver(simple("Autre"))
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    # imaptest search-addresses: RFC 5322 §3.4 comments and spaces inside an address do not
+    # hide it from FROM/TO (RFC 3501 §6.4.4).
+    searches = {
+        b"FROM jean.dupont@cabinet.example": b" 1",
+        b'FROM "(fin)"': b" 1",
+        b"TO lemaire@clinique.example": b" 1",
+        b'TO "Dr Lemaire <lemaire@"': b" 1",
+        b"FROM dupont@clinique.example": b"",
+        b"SUBJECT jean.dupont@cabinet.example": b"",
+    }
+    for number, (key, expected) in enumerate(searches.items()):
+        tag = b"s%d" % number
+        assert await wire.command(tag + b" SEARCH " + key) == [
+            b"* SEARCH" + expected + b"\r\n",
+            tag + b" OK SEARCH completed\r\n",
+        ], key
+    await wire.close()
+
+
+async def test_new_keyword_is_announced_by_flags(imap: Harness) -> None:
+    await _mailbox(imap)
+    first, second = await imap.wire(), await imap.wire()
+    await first.command(b"a1 SELECT INBOX")
+    await second.command(b"b1 EXAMINE INBOX")
+    flags = b"\\Answered \\Flagged \\Deleted \\Seen \\Draft"
+    # RFC 3501 §7.2.6 (imaptest): a keyword no message carried before is announced by FLAGS
+    # and PERMANENTFLAGS before the FETCH that shows it, and only once.
+    assert await first.command(b"a2 STORE 1 +FLAGS ($Nouveau)") == [
+        b"* FLAGS (" + flags + b" $Nouveau $Urgent)\r\n",
+        b"* OK [PERMANENTFLAGS (" + flags + b" $Nouveau $Urgent \\*)] Flags permitted\r\n",
+        b"* 1 FETCH (FLAGS ($Nouveau))\r\n",
+        b"a2 OK STORE completed\r\n",
+    ]
+    assert await first.command(b"a3 STORE 2 +FLAGS ($Nouveau)") == [
+        b"* 2 FETCH (FLAGS ($Nouveau \\Flagged))\r\n",
+        b"a3 OK STORE completed\r\n",
+    ]
+    # The other session (read-only: nothing permanent) learns of it with the change.
+    assert await second.command(b"b2 NOOP") == [
+        b"* FLAGS (" + flags + b" $Nouveau $Urgent)\r\n",
+        b"* OK [PERMANENTFLAGS ()] Flags permitted\r\n",
+        b"* 1 FETCH (UID 1 FLAGS ($Nouveau))\r\n",
+        b"* 2 FETCH (UID 2 FLAGS ($Nouveau \\Flagged))\r\n",
+        b"b2 OK NOOP completed\r\n",
+    ]
+    assert await second.command(b"b3 NOOP") == [b"b3 OK NOOP completed\r\n"]
+    # A message delivered with a keyword of its own announces it with its EXISTS.
+    await imap.deliver(simple("Quatre"), flags=("$Entrant",))
+    lines = await second.command(b"b4 NOOP")
+    assert lines[0] == b"* FLAGS (" + flags + b" $Entrant $Nouveau $Urgent)\r\n"
+    assert b"* 4 EXISTS\r\n" in lines[2:]
+    await first.close()
+    await second.close()

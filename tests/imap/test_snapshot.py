@@ -10,7 +10,7 @@ from mss.imap.selected import SelectedMailbox
 from mss.imap.snapshot import FRESH, SnapshotCache
 from mss.store.records import Mailbox, MessageIndexEntry
 
-BOX = Mailbox(1, 1, "INBOX", None, 7, 10, 1, True)
+BOX = Mailbox(1, 1, "INBOX", None, 7, 10, 1)
 
 
 def entry(uid: int, modseq: int = 1, flags: frozenset[str] = frozenset()) -> MessageIndexEntry:

@@ -109,9 +109,14 @@ async def test_mailbox_lifecycle_and_uidvalidity_never_reused(runtime: Runtime) 
         await runtime.store.delete_mailbox(account.id, "INBOX")
     with pytest.raises(NotFound):
         await runtime.store.delete_mailbox(account.id, "Nope")
+    # RFC 3501 §6.3.6: subscriptions are names; the defaults are subscribed, new boxes are not.
+    assert "Dossiers" not in await runtime.store.subscriptions(account.id)
+    assert "Sent" in await runtime.store.subscriptions(account.id)
+    await runtime.store.set_subscribed(account.id, "Dossiers", True)
+    await runtime.store.delete_mailbox(account.id, "Dossiers")
+    assert "Dossiers" in await runtime.store.subscriptions(account.id)
     await runtime.store.set_subscribed(account.id, "Dossiers", False)
-    dossiers = await runtime.store.get_mailbox(account.id, "Dossiers")
-    assert dossiers is not None and not dossiers.subscribed
+    assert "Dossiers" not in await runtime.store.subscriptions(account.id)
 
 
 async def test_renaming_inbox_moves_its_messages(runtime: Runtime) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from mss.runtime import Runtime
-from mss.store.migrate import upgrade
+from mss.store.migrate import alembic_config, upgrade
+from mss.store.records import AccountKind
 from mss.store.tables import metadata
 
 
@@ -32,3 +34,27 @@ async def test_upgrade_twice_is_harmless(runtime: Runtime) -> None:
     await upgrade(runtime.database)
     await runtime.store.add_domain("still-works.example")
     assert await runtime.store.get_domain("still-works.example") is not None
+
+
+async def test_subscriptions_migration_keeps_what_was_subscribed(runtime: Runtime) -> None:
+    """0016 moves the old per-mailbox flag into the subscriptions list, and back."""
+    await runtime.store.add_domain("hopital.example")
+    created = await runtime.accounts.create_account(
+        "a@hopital.example", AccountKind.PROFESSIONAL, "correct horse battery"
+    )
+    account_id = created.account.id
+    await runtime.store.create_mailbox(account_id, "Gardé")
+    await runtime.store.create_mailbox(account_id, "Lâché")
+
+    def down(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), "0022")
+
+    async with runtime.database.writer.begin() as conn:
+        await conn.run_sync(down)
+        await conn.execute(
+            text("UPDATE mailboxes SET subscribed = :no WHERE name = :name"),
+            {"no": False, "name": "Lâché"},
+        )
+    await upgrade(runtime.database)
+    names = await runtime.store.subscriptions(account_id)
+    assert "Gardé" in names and "INBOX" in names and "Lâché" not in names
