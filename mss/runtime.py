@@ -21,6 +21,7 @@ from mss.inbound import InboundService
 from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
 from mss.ratelimit import AuthThrottle
+from mss.receipts.processed import ProcessedReceipts
 from mss.serverkey import load_or_create_secret
 from mss.signin import SignInService, TotpPresence
 from mss.store.api_repository import SqlApiKeyStore
@@ -28,6 +29,7 @@ from mss.store.calendar_repository import SqlCalendarStore
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
 from mss.store.queue_repository import SqlQueueStore
+from mss.store.receipt_repository import SqlReceiptLedger
 from mss.store.records import Account
 from mss.store.repository import SqlStore
 from mss.store.trust_sql import SqlTrustStore
@@ -104,6 +106,15 @@ class Runtime:
             settings.hostname,
         )
         inbound.add_observer(calendar)
+        inbound.add_observer(
+            ProcessedReceipts(
+                submission,
+                SqlReceiptLedger(store.committer),
+                policy,
+                load_or_create_secret(settings.data_path(settings.security.server_key)),
+                settings.hostname,
+            )
+        )
         signin = SignInService(
             accounts,
             auth_throttle(settings),

@@ -1,0 +1,138 @@
+"""The "processed" MDN on delivery to patient and application mailboxes, over real SMTP."""
+
+from __future__ import annotations
+
+import logging
+from email import message_from_bytes
+from email.message import Message
+from email.policy import default
+
+import pytest
+
+from mailserver import DOCTOR, DOMAIN, NURSE, PASSWORD, PATIENT, MailServer, read_mailbox
+from mss.inbound import InboundMessage
+from mss.policy import SenderKind
+from mss.receipts.mdn import parse_mdn
+from mss.receipts.processed import ProcessedReceipts
+from mss.store.records import AccountKind
+
+APP = f"resultats@{DOMAIN}"
+
+
+def request(
+    sender: str, recipient: str, message_id: str, *, dnt: str | None = None, extra: str = ""
+) -> bytes:
+    asked = f"Disposition-Notification-To: <{dnt or sender}>\r\n" if dnt != "" else ""
+    return (
+        f"From: <{sender}>\r\nTo: <{recipient}>\r\nSubject: Résultats d'analyse\r\n"
+        f"Message-ID: <{message_id}@hopital.example>\r\n{asked}{extra}"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\nVos résultats sont normaux.\r\n"
+    ).encode()
+
+
+async def submit(server: MailServer, sender: str, recipient: str, raw: bytes) -> None:
+    async with server.submission_client() as client:
+        await client.login(sender, PASSWORD)
+        errors, _ = await client.sendmail(sender, [recipient], raw)
+    assert errors == {}
+
+
+def reports(messages: list[bytes]) -> list[Message]:
+    parsed = [message_from_bytes(raw, policy=default) for raw in messages]
+    return [m for m in parsed if m.get_content_type() == "multipart/report"]
+
+
+def receipts(server: MailServer) -> ProcessedReceipts:
+    observer = next(o for o in server.runtime.inbound.observers if o.name == "receipts")
+    assert isinstance(observer, ProcessedReceipts)
+    return observer
+
+
+async def test_patient_mailbox_answers_processed_once(server: MailServer) -> None:
+    raw = request(DOCTOR, PATIENT, "bilan-1")
+    await submit(server, DOCTOR, PATIENT, raw)
+    [mdn] = reports(await read_mailbox(server.runtime, DOCTOR))
+    assert mdn.get_param("report-type") == "disposition-notification"
+    assert mdn["From"] == PATIENT and mdn["Auto-Submitted"] == "auto-replied"
+    disposition = parse_mdn(mdn)
+    assert disposition is not None
+    assert disposition.original_message_id == "<bilan-1@hopital.example>"
+    assert disposition.final_recipient == PATIENT
+    assert disposition.action_mode == "automatic-action/MDN-sent-automatically"
+    assert disposition.disposition_type == "processed" and disposition.error is None
+    assert "bien été reçu" in mdn.get_payload()[0].get_content()
+    await submit(server, DOCTOR, PATIENT, raw)
+    assert len(reports(await read_mailbox(server.runtime, DOCTOR))) == 1, "one per message"
+
+
+async def test_application_mailbox_answers_and_professional_does_not(server: MailServer) -> None:
+    await server.runtime.accounts.create_account(APP, AccountKind.APPLICATION, PASSWORD)
+    await submit(server, DOCTOR, APP, request(DOCTOR, APP, "app-1"))
+    await submit(server, DOCTOR, NURSE, request(DOCTOR, NURSE, "pro-1"))
+    [mdn] = reports(await read_mailbox(server.runtime, DOCTOR))
+    disposition = parse_mdn(mdn)
+    assert disposition is not None and disposition.final_recipient == APP
+
+
+@pytest.mark.parametrize(
+    ("dnt", "extra"),
+    [
+        ("", ""),
+        (NURSE, ""),
+        (None, "Auto-Submitted: auto-generated\r\n"),
+        (None, "Disposition-Notification-Options: signed-receipt=required,pkcs7-signature\r\n"),
+    ],
+    ids=["not-asked", "not-return-path", "auto-submitted", "required-option"],
+)
+async def test_no_mdn_when_a_rule_forbids_it(
+    server: MailServer, dnt: str | None, extra: str
+) -> None:
+    await submit(server, DOCTOR, PATIENT, request(DOCTOR, PATIENT, "rule", dnt=dnt, extra=extra))
+    assert reports(await read_mailbox(server.runtime, DOCTOR)) == []
+    assert reports(await read_mailbox(server.runtime, NURSE)) == []
+
+
+async def test_no_mdn_for_an_mdn(server: MailServer) -> None:
+    """An MDN that itself asks for one (a hostile or broken client) is never answered."""
+    await submit(server, DOCTOR, PATIENT, request(DOCTOR, PATIENT, "first"))
+    [mdn] = reports(await read_mailbox(server.runtime, DOCTOR))
+    del mdn["Message-ID"]
+    mdn["Message-ID"] = "<loop@hopital.example>"
+    mdn["Disposition-Notification-To"] = PATIENT
+    patient = server.accounts[PATIENT]
+    await server.runtime.inbound.receive(PATIENT, SenderKind.PATIENT, patient, mdn.as_bytes())
+    assert len(reports(await read_mailbox(server.runtime, PATIENT))) == 1
+    assert len(reports(await read_mailbox(server.runtime, DOCTOR))) == 1
+
+
+async def test_no_mdn_outside_the_trust_space(
+    server: MailServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    outsider = "someone@outside.example"
+    patient = server.accounts[PATIENT]
+    raw = request(outsider, PATIENT, "outside")
+    with caplog.at_level(logging.INFO, logger="mss.receipts.processed"):
+        await server.runtime.inbound.receive(outsider, SenderKind.PROFESSIONAL, patient, raw)
+    assert "the requester is outside the trust space" in caplog.text
+    assert "failed" not in caplog.text, "refused by the rule, not by an error"
+
+
+async def test_error_form_returns_the_original(server: MailServer) -> None:
+    raw = request(DOCTOR, PATIENT, "xdm-1")
+    patient = server.accounts[PATIENT]
+    stored = await server.runtime.inbound.receive(DOCTOR, SenderKind.PROFESSIONAL, patient, raw)
+    message = InboundMessage(DOCTOR, SenderKind.PROFESSIONAL, patient, raw, stored)
+    assert await receipts(server).integration_failed(message, "XDM01", "Archive IHE_XDM illisible")
+    assert not await receipts(server).integration_failed(message, "XDM01", "encore"), "once"
+    error = next(
+        m
+        for m in reports(await read_mailbox(server.runtime, DOCTOR))
+        if m["Subject"].startswith("[KO Intégration système !]")
+    )
+    disposition = parse_mdn(error)
+    assert disposition is not None and disposition.disposition_type == "processed"
+    assert disposition.error == "XDM01^Archive IHE_XDM illisible"
+    returned = error.get_payload()[2]
+    assert returned.get_content_type() == "message/rfc822"
+    assert b"Vos r\xc3\xa9sultats sont normaux." in returned.as_bytes()
