@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from email import message_from_bytes
-from email.message import Message
-from email.policy import default
+from email.message import EmailMessage, Message
+from email.policy import SMTP, default
 
 import pytest
 
@@ -93,17 +93,26 @@ async def test_no_mdn_when_a_rule_forbids_it(
     assert reports(await read_mailbox(server.runtime, NURSE)) == []
 
 
-async def test_no_mdn_for_an_mdn(server: MailServer) -> None:
-    """An MDN that itself asks for one (a hostile or broken client) is never answered."""
-    await submit(server, DOCTOR, PATIENT, request(DOCTOR, PATIENT, "first"))
-    [mdn] = reports(await read_mailbox(server.runtime, DOCTOR))
-    del mdn["Message-ID"]
-    mdn["Message-ID"] = "<loop@hopital.example>"
-    mdn["Disposition-Notification-To"] = PATIENT
-    patient = server.accounts[PATIENT]
-    await server.runtime.inbound.receive(PATIENT, SenderKind.PATIENT, patient, mdn.as_bytes())
-    assert len(reports(await read_mailbox(server.runtime, PATIENT))) == 1
-    assert len(reports(await read_mailbox(server.runtime, DOCTOR))) == 1
+def report(report_type: str, message_id: str) -> bytes:
+    """A report from the doctor that (wrongly) asks for an MDN itself."""
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = DOCTOR
+    msg["To"] = PATIENT
+    msg["Subject"] = "Rapport"
+    msg["Message-ID"] = f"<{message_id}@hopital.example>"
+    msg["Disposition-Notification-To"] = DOCTOR
+    msg.set_content("Rapport automatique.")
+    msg.make_mixed()
+    msg.replace_header("Content-Type", "multipart/report")
+    msg.set_param("report-type", report_type)
+    return msg.as_bytes()
+
+
+@pytest.mark.parametrize("report_type", ["disposition-notification", "delivery-status"])
+async def test_no_mdn_for_an_mdn_or_a_dsn(server: MailServer, report_type: str) -> None:
+    await submit(server, DOCTOR, PATIENT, report(report_type, report_type))
+    assert len(reports(await read_mailbox(server.runtime, PATIENT))) == 1, "delivered"
+    assert reports(await read_mailbox(server.runtime, DOCTOR)) == [], "never answered"
 
 
 async def test_no_mdn_outside_the_trust_space(
