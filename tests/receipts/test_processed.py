@@ -88,6 +88,8 @@ async def test_application_mailbox_answers_and_professional_does_not(server: Mai
 async def test_no_mdn_when_a_rule_forbids_it(
     server: MailServer, dnt: str | None, extra: str
 ) -> None:
+    # The nurse writes first, so that policy alone would let the patient's mailbox answer her.
+    await submit(server, NURSE, PATIENT, request(NURSE, PATIENT, "hello", dnt=""))
     await submit(server, DOCTOR, PATIENT, request(DOCTOR, PATIENT, "rule", dnt=dnt, extra=extra))
     assert reports(await read_mailbox(server.runtime, DOCTOR)) == []
     assert reports(await read_mailbox(server.runtime, NURSE)) == []
