@@ -109,7 +109,7 @@ class Runtime:
         inbound.add_observer(
             ProcessedReceipts(
                 submission,
-                SqlReceiptLedger(store.committer),
+                SqlReceiptLedger(database, store.committer),
                 policy,
                 load_or_create_secret(settings.data_path(settings.security.server_key)),
                 settings.hostname,

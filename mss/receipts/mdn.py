@@ -16,6 +16,7 @@ from email.utils import formatdate, make_msgid
 DISPOSITION_TYPES = frozenset({"displayed", "deleted", "dispatched", "processed"})
 AUTOMATIC = "automatic-action/MDN-sent-automatically"
 MANUAL = "manual-action/MDN-sent-manually"
+DISPLAYED_BY_SETTING = "manual-action/MDN-sent-automatically"  # opened by hand, sent by setting
 MAX_FIELD = 998  # RFC 5322 §2.1.1 line limit, applied to each parsed field
 MAX_PARTS = 16  # a genuine report has three parts
 

@@ -17,9 +17,9 @@ from email.message import Message
 from email.policy import default
 from typing import Protocol
 
-from crypto.tags import keyed_tag
 from mss.inbound import InboundMessage
 from mss.policy import PolicyError, Route
+from mss.receipts.ledger import receipt_tag
 from mss.receipts.mdn import AUTOMATIC, Disposition, build_mdn
 from mss.receipts.rules import NoReceipt, Request, automatic_request
 from mss.receipts.texts import error_text, processed_text
@@ -88,13 +88,7 @@ class ProcessedReceipts:
         account = message.recipient
         if isinstance(request, Request):
             kind = "processed/error" if error is not None else "processed"
-            tag = keyed_tag(
-                self._secret,
-                b"mdn",
-                str(account.id).encode(),
-                request.message_id.encode(),
-                kind.encode(),
-            )
+            tag = receipt_tag(self._secret, account.id, request.message_id, kind)
             if not await self._ledger.claim(account.id, tag):
                 request = NoReceipt.ALREADY_SENT
         if isinstance(request, NoReceipt):

@@ -39,6 +39,24 @@ class Request:
 
 def automatic_request(message: Message, return_path: str) -> Request | NoReceipt:
     """The MDN request of ``message`` if every rule of RFC 8098 allows an automatic answer."""
+    request = receipt_request(message)
+    if isinstance(request, NoReceipt):
+        return request
+    # RFC 5321 §4.5.5: a null reverse-path marks a report; nothing may answer it.
+    if not return_path:
+        return NoReceipt.NULL_SENDER
+    try:
+        sender = normalise_address(return_path)
+    except InvalidAddress:
+        return NoReceipt.BAD_REQUEST
+    # RFC 8098 §2.1: not automatically when the address differs from the Return-Path.
+    if request.to != sender:
+        return NoReceipt.NOT_RETURN_PATH
+    return request
+
+
+def receipt_request(message: Message) -> Request | NoReceipt:
+    """Every rule that needs the message alone (the stored copy has no Return-Path)."""
     requested = message.get_all("Disposition-Notification-To")
     if not requested:
         return NoReceipt.NOT_REQUESTED
@@ -48,20 +66,13 @@ def automatic_request(message: Message, return_path: str) -> Request | NoReceipt
     # RFC 3834 §2: no automatic response to a message that was itself automatic.
     if str(message.get("Auto-Submitted", "no")).strip().lower().split(";")[0] != "no":
         return NoReceipt.AUTO_SUBMITTED
-    # RFC 5321 §4.5.5: a null reverse-path marks a report; nothing may answer it.
-    if not return_path:
-        return NoReceipt.NULL_SENDER
     addresses = getaddresses([str(value) for value in requested])
     if len(addresses) != 1:
         return NoReceipt.BAD_REQUEST
     try:
         to = normalise_address(addresses[0][1])
-        sender = normalise_address(return_path)
     except InvalidAddress:
         return NoReceipt.BAD_REQUEST
-    # RFC 8098 §2.1: not automatically when the address differs from the Return-Path.
-    if to != sender:
-        return NoReceipt.NOT_RETURN_PATH
     if _required_option(message):
         return NoReceipt.REQUIRED_OPTION
     message_id = str(message.get("Message-ID", "")).strip()

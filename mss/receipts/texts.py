@@ -24,3 +24,11 @@ def error_text(subject: str, recipient: str, error: str) -> str:
         f"Motif : {label} (code {code}).\n\n"
         "Le message original est joint à cet avis.\n"
     )
+
+
+def displayed_text(subject: str, recipient: str) -> str:
+    return (
+        f"Votre message {_quoted(subject)} a été ouvert par {recipient}.\n\n"
+        "Cet accusé de lecture indique que le message a été affiché à l'écran ; "
+        "il ne garantit pas qu'il a été lu ou compris.\n"
+    )

@@ -1,4 +1,5 @@
-"""Read receipts already sent, as keyed tags (at most one MDN per message and recipient).
+"""Read receipts already sent, as keyed tags (at most one MDN per message and recipient),
+and each patient's read-receipt setting.
 
 Revision ID: 0019
 Revises: 0022
@@ -29,7 +30,20 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", "tag", name=op.f("pk_receipts_sent")),
     )
+    op.create_table(
+        "receipt_preferences",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=8), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_receipt_preferences_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("account_id", name=op.f("pk_receipt_preferences")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("receipt_preferences")
     op.drop_table("receipts_sent")
