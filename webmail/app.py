@@ -19,7 +19,7 @@ from directory import fhir as directory_fhir
 from mss.dav.app import DavApp, well_known
 from mss.runtime import Runtime
 from webmail import errors
-from webmail.api import account, agenda, auth, compose, live, mail, vault
+from webmail.api import account, agenda, auth, compose, live, mail, receipts, vault
 from webmail.api.deps import api_session
 from webmail.pages import agenda_pages, auth_pages, mail_pages, other_pages
 from webmail.security.headers import SecurityHeaders
@@ -61,6 +61,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         other_pages.router,
         agenda.router,
         agenda_pages.router,
+        receipts.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

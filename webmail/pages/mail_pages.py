@@ -115,6 +115,10 @@ async def message(
             "invitation": await state.runtime.calendar.event_of_message(
                 session.unlocked, mailbox.id, uid
             ),
+            # Sends or declines by the patient's setting; asks only when set to ask.
+            "receipt_request": await state.receipts.opened(
+                session.account, mailbox.id, uid, opened.raw, opened.record.flags
+            ),
         }
     )
     return render(request, "message.html", context)
