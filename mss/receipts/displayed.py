@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from email import message_from_bytes
-from email.policy import default
 from typing import Any, Protocol
 
 from mss.receipts.ledger import receipt_tag
 from mss.receipts.mdn import DISPLAYED_BY_SETTING, MANUAL, Disposition, build_mdn
 from mss.receipts.processed import ReportSender
-from mss.receipts.rules import Request, receipt_request
+from mss.receipts.rules import Request, read_header, receipt_request
 from mss.receipts.texts import displayed_text
 from mss.store.records import Account, FlagMode
 
@@ -77,7 +75,7 @@ class DisplayedReceipts:
         """The request a "displayed" MDN would answer, or ``None`` if none may be sent."""
         if MDN_SENT in flags:
             return None
-        request = receipt_request(message_from_bytes(raw, policy=default))
+        request = receipt_request(read_header(raw))
         if not isinstance(request, Request):
             return None
         answerable = receipt_tag(self._secret, account.id, request.message_id, "processed")
@@ -126,7 +124,7 @@ class DisplayedReceipts:
         await self._flags.store_flags(mailbox_id, [uid], FlagMode.ADD, frozenset({MDN_SENT}))
         if not claimed:
             return False
-        original = message_from_bytes(raw, policy=default)
+        original = read_header(raw)
         disposition = Disposition(
             original_message_id=request.message_id,
             final_recipient=account.address,

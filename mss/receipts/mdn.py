@@ -7,7 +7,6 @@ Built with the email package only; parsing is bounded so that a hostile report
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email import message_from_bytes
 from email.message import EmailMessage, Message
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid
@@ -84,10 +83,10 @@ def _original_part(original: Message) -> EmailMessage:
     """The returned original, as RFC 8098 §3 allows for the error form.
 
     RFC 2046 §5.2.1: a message/rfc822 body is never base64 or quoted-printable, so the
-    original is attached as a message, in 8bit.
+    original is attached as a message, in 8bit (as it was read: never parsed again).
     """
     part = EmailMessage(policy=SMTP)
-    part.set_content(message_from_bytes(original.as_bytes(), policy=SMTP), cte="8bit")
+    part.set_content(original, cte="8bit")
     return part
 
 

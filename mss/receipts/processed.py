@@ -12,16 +12,14 @@ it at most one MDN per message, recipient and disposition, even across processes
 from __future__ import annotations
 
 import logging
-from email import message_from_bytes
 from email.message import Message
-from email.policy import default
 from typing import Protocol
 
 from mss.inbound import InboundMessage
 from mss.policy import PolicyError, Route
 from mss.receipts.ledger import receipt_tag
 from mss.receipts.mdn import AUTOMATIC, Disposition, build_mdn
-from mss.receipts.rules import NoReceipt, Request, automatic_request
+from mss.receipts.rules import NoReceipt, Request, automatic_request, read_header
 from mss.receipts.texts import error_text, processed_text
 from mss.store.records import Account, AccountKind
 
@@ -81,7 +79,7 @@ class ProcessedReceipts:
         return await self._answer(message, f"{_field(code)}^{_field(label)}")
 
     async def _answer(self, message: InboundMessage, error: str | None) -> bool:
-        original = message_from_bytes(message.raw, policy=default)
+        original = read_header(message.raw)
         request = automatic_request(original, message.sender)
         if isinstance(request, Request):
             request = await self._trusted(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from email import message_from_bytes
 from email.message import EmailMessage, Message
 from email.policy import SMTP, default
@@ -130,3 +131,30 @@ async def test_error_form_returns_the_original(server: MailServer) -> None:
     returned = error.get_payload()[2]
     assert returned.get_content_type() == "message/rfc822"
     assert b"Vos r\xc3\xa9sultats sont normaux." in returned.as_bytes()
+
+
+async def test_ten_thousand_nested_parts_are_delivered_and_answered_quickly(
+    server: MailServer,
+) -> None:
+    """The rules read the header only: a hostile body costs nothing and loses nothing."""
+    nested = "".join(
+        f'--b{i}\r\nContent-Type: multipart/mixed; boundary="b{i + 1}"\r\n\r\n'
+        for i in range(10_000)
+    )
+    raw = (
+        request(DOCTOR, PATIENT, "nested")
+        .replace(
+            b"Content-Type: text/plain; charset=utf-8\r\n",
+            b'Content-Type: multipart/mixed; boundary="b0"\r\n',
+        )
+        .replace(b"Vos r\xc3\xa9sultats sont normaux.\r\n", nested.encode())
+    )
+    started = time.monotonic()
+    await submit(server, DOCTOR, PATIENT, raw)
+    assert time.monotonic() - started < 5
+    assert len(reports(await read_mailbox(server.runtime, DOCTOR))) == 1
+    assert (await read_mailbox(server.runtime, PATIENT))[-1].endswith(raw)
+    patient = server.accounts[PATIENT]
+    stored = await server.runtime.inbound.receive(DOCTOR, SenderKind.PROFESSIONAL, patient, raw)
+    message = InboundMessage(DOCTOR, SenderKind.PROFESSIONAL, patient, raw, stored)
+    assert await receipts(server).integration_failed(message, "XDM02", "Structure invalide")
