@@ -15,6 +15,7 @@ from tests.receipts.mail import request, submit
 
 from .browser import needs_chromium, new_page, screenshot
 from .harness import Web, sign_in
+from .test_browser_access import check_page
 
 
 async def displayed_mdns(web: Web, expected: int) -> list[Disposition]:
@@ -76,6 +77,12 @@ async def test_patient_always_then_ask_sends_one_each(web: Web, browser: Browser
     await expect(prompt).to_contain_text("Accusé de lecture demandé")
     await expect(prompt).to_contain_text(f"{DOCTOR} demande à être averti")
     await screenshot(page, "receipt-prompt-1280")
+    await page.set_viewport_size({"width": 360, "height": 800})
+    await check_page(page)  # no sideways scroll, every control labelled, at 360 px
+    await screenshot(page, "receipt-prompt-360")
+    await page.goto(f"{web.url}/settings")
+    await check_page(page)
+    await open_newest(page, web)
     assert len(await displayed_mdns(web, 2)) == 1, "nothing before the patient answers"
     async with page.expect_navigation():
         await prompt.get_by_role("button", name="Envoyer l'accusé de lecture").click()
