@@ -18,10 +18,11 @@ from mss.api.service import ApiKeyService
 from mss.calendar.service import CalendarService
 from mss.config import Settings
 from mss.correspondents import CorrespondentBook
-from mss.inbound import InboundService
+from mss.inbound import InboundMessage, InboundService
 from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
 from mss.ratelimit import AuthThrottle
+from mss.receipts.processed import ProcessedReceipts
 from mss.serverkey import load_or_create_secret
 from mss.signin import SignInService, TotpPresence
 from mss.store.api_repository import SqlApiKeyStore
@@ -29,6 +30,7 @@ from mss.store.calendar_repository import SqlCalendarStore
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
 from mss.store.queue_repository import SqlQueueStore
+from mss.store.receipt_repository import SqlReceiptLedger
 from mss.store.records import Account
 from mss.store.repository import SqlStore
 from mss.store.trust_sql import SqlTrustStore
@@ -37,7 +39,7 @@ from mss.store.webmail_repository import SqlWebmailStore
 from mss.submission import SubmissionService
 from mss.trust import TrustRegistry
 from mss.vault.service import VaultService
-from mss.vault.xdm_import import XdmImport
+from mss.vault.xdm_import import XdmErrorHook, XdmImport
 
 if TYPE_CHECKING:
     from mss.signatures.service import SignatureService
@@ -115,8 +117,17 @@ class Runtime:
             SqlVaultStore(database, store.committer),
             load_or_create_secret(settings.data_path(settings.security.server_key)),
         )
-        xdm_import = XdmImport(vault)
+        receipts = ProcessedReceipts(
+            submission,
+            SqlReceiptLedger(database, store.committer),
+            policy,
+            load_or_create_secret(settings.data_path(settings.security.server_key)),
+            settings.hostname,
+        )
+        xdm_import = XdmImport(vault, on_error=_error_receipt(receipts))
+        # Filing first: a package that cannot be integrated gets the error form, not "processed".
         inbound.add_observer(xdm_import)
+        inbound.add_observer(receipts)
         signin = SignInService(
             accounts,
             auth_throttle(settings),
@@ -151,6 +162,18 @@ class Runtime:
         await self.store.close()
         await self.feed.stop()
         await self.database.dispose()
+
+
+XDM_REFUSED = "XDM"
+"""The code of the error receipt for a package that could not be filed (the guide's
+``<code>^<libellé>``; the label is the French reason)."""
+
+
+def _error_receipt(receipts: ProcessedReceipts) -> XdmErrorHook:
+    async def hook(message: InboundMessage, reason: str) -> None:
+        await receipts.integration_failed(message, XDM_REFUSED, reason)
+
+    return hook
 
 
 def auth_throttle(settings: Settings) -> AuthThrottle:

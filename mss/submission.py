@@ -120,6 +120,22 @@ class SubmissionService:
             delivered=[route.address for route in local], queued=[r.address for r in remote]
         )
 
+    async def send_report(self, account: Account, to: str, raw: bytes) -> None:
+        """Send a report the server writes for ``account`` (an automatic MDN) to ``to``.
+
+        RFC 8098 §3: an MDN's envelope sender is null (<>), so nothing ever answers it, and its
+        From is the account it speaks for; no Sent copy, since its owner did not write it. The
+        recipient passes the same routing and patient rules as any submission.
+        """
+        self._check_from_header(account, raw)
+        route = await self.check_recipient(account, to)
+        if isinstance(route, LocalRoute):
+            await self._inbound.receive(
+                "", self._policy.kind_of_account(account), route.account, raw
+            )
+        else:
+            await self._outbox.enqueue("", [Recipient(route.address)], raw, account_id=account.id)
+
     async def _deliver_local(
         self, sender: str, kind: SenderKind, route: LocalRoute, raw: bytes
     ) -> None:

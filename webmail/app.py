@@ -20,7 +20,7 @@ from mss.api.wiring import build_api
 from mss.dav.app import DavApp, well_known
 from mss.runtime import Runtime
 from webmail import errors
-from webmail.api import account, agenda, auth, compose, live, mail, signatures, vault
+from webmail.api import account, agenda, auth, compose, live, mail, receipts, signatures, vault
 from webmail.api.deps import api_session
 from webmail.pages import (
     agenda_pages,
@@ -72,6 +72,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         agenda_pages.router,
         signatures.router,
         signature_pages.router,
+        receipts.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 from mss.accounts import AccountService
 from mss.ratelimit import AuthThrottle
+from mss.receipts.displayed import DisplayedReceipts
 from mss.runtime import Runtime
+from mss.serverkey import load_or_create_secret
 from mss.signin import SignInService
+from mss.store.receipt_repository import SqlReceiptLedger
 from mss.store.repository import SqlStore
 from mss.store.webmail_repository import SqlWebmailStore
 from mss.vault.service import VaultService
@@ -33,6 +36,7 @@ class WebState:
     reader: MailReader
     actions: MailActions
     vault: VaultService
+    receipts: DisplayedReceipts
 
     @classmethod
     def build(cls, runtime: Runtime, settings: WebSettings) -> WebState:
@@ -54,4 +58,13 @@ class WebState:
                 store, reader, runtime.submission, vault, runtime.settings.limits.max_message_bytes
             ),
             vault=vault,
+            receipts=DisplayedReceipts(
+                SqlReceiptLedger(runtime.database, store.committer),
+                store,
+                runtime.submission,
+                load_or_create_secret(
+                    runtime.settings.data_path(runtime.settings.security.server_key)
+                ),
+                runtime.settings.hostname,
+            ),
         )

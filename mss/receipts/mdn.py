@@ -15,6 +15,7 @@ from email.utils import formatdate, make_msgid
 DISPOSITION_TYPES = frozenset({"displayed", "deleted", "dispatched", "processed"})
 AUTOMATIC = "automatic-action/MDN-sent-automatically"
 MANUAL = "manual-action/MDN-sent-manually"
+DISPLAYED_BY_SETTING = "manual-action/MDN-sent-automatically"  # opened by hand, sent by setting
 MAX_FIELD = 998  # RFC 5322 §2.1.1 line limit, applied to each parsed field
 MAX_PARTS = 16  # a genuine report has three parts
 
@@ -79,9 +80,13 @@ def build_mdn(
 
 
 def _original_part(original: Message) -> EmailMessage:
-    """The returned original, as RFC 8098 §3 allows for the error form."""
+    """The returned original, as RFC 8098 §3 allows for the error form.
+
+    RFC 2046 §5.2.1: a message/rfc822 body is never base64 or quoted-printable, so the
+    original is attached as a message, in 8bit (as it was read: never parsed again).
+    """
     part = EmailMessage(policy=SMTP)
-    part.set_content(original.as_bytes(), maintype="message", subtype="rfc822")
+    part.set_content(original, cte="8bit")
     return part
 
 

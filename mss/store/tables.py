@@ -6,6 +6,7 @@ from mss.store import (  # noqa: F401
     api_schema,
     calendar_schema,
     queue_schema,
+    receipt_schema,
     schema,
     signature_schema,
     subscription_schema,

@@ -156,8 +156,6 @@ async def test_a_revoked_app_password_leaves_no_wrap_in_the_database_files(
     await runtime.database.scrub()  # as SQLite's own checkpoints do while the password lives
     await runtime.accounts.revoke_app_password(unlocked.account.id, credential.id)
     files = b"".join(
-        path.read_bytes()
-        for path in runtime.settings.data_dir.glob("mss.db*")
-        if path.is_file()
+        path.read_bytes() for path in runtime.settings.data_dir.glob("mss.db*") if path.is_file()
     )
     assert credential.wrapped not in files

@@ -47,7 +47,7 @@ async def test_subscriptions_migration_keeps_what_was_subscribed(runtime: Runtim
     await runtime.store.create_mailbox(account_id, "Lâché")
 
     def down(connection: Connection) -> None:
-        command.downgrade(alembic_config(connection), "0022")
+        command.downgrade(alembic_config(connection), "0023")
 
     async with runtime.database.writer.begin() as conn:
         await conn.run_sync(down)

@@ -34,10 +34,23 @@ def _submission() -> XdmSubmission:
         author="Dr Anne Martin",
         author_institution="CHU de Nantes",
         documents=[
-            XdmDocument(CDA, "text/xml", "Compte rendu opératoire", "34874-7",
-                        "Compte rendu opératoire", WHEN),
-            XdmDocument(PDF, "application/pdf", "Résultats de biologie", "11502-2",
-                        "Compte rendu de biologie", WHEN, author="Dr Paul Durand"),
+            XdmDocument(
+                CDA,
+                "text/xml",
+                "Compte rendu opératoire",
+                "34874-7",
+                "Compte rendu opératoire",
+                WHEN,
+            ),
+            XdmDocument(
+                PDF,
+                "application/pdf",
+                "Résultats de biologie",
+                "11502-2",
+                "Compte rendu de biologie",
+                WHEN,
+                author="Dr Paul Durand",
+            ),
         ],
         submitted=WHEN,
     )
@@ -82,7 +95,9 @@ def test_layout_and_metadata_parse_back() -> None:
     assert codes == ["34874-7", "11502-2"]
     titles = [e.find("rim:Name/rim:LocalizedString", NS) for e in entries]
     assert [t.get("value") for t in titles if t is not None] == [
-        "Compte rendu opératoire", "Résultats de biologie"]
+        "Compte rendu opératoire",
+        "Résultats de biologie",
+    ]
     by_author = f"rim:Classification[@classificationScheme='{DOC_AUTHOR}']"
     author_nodes = [e.find(by_author, NS) for e in entries]
     authors = [_slot(node, "authorPerson") for node in author_nodes if node is not None]

@@ -16,8 +16,15 @@ PDF = b"%PDF-1.4\n%canary\n%%EOF\n"
 
 
 def _good() -> bytes:
-    doc = XdmDocument(PDF, "application/pdf", "Radio du thorax", "18748-4",
-                      "Compte rendu d'imagerie", WHEN, author="Dr Lise Roy")
+    doc = XdmDocument(
+        PDF,
+        "application/pdf",
+        "Radio du thorax",
+        "18748-4",
+        "Compte rendu d'imagerie",
+        WHEN,
+        author="Dr Lise Roy",
+    )
     return build_package(XdmSubmission("279035121518989", "Dr Lise Roy", "CIM Est", [doc]))
 
 
@@ -36,7 +43,10 @@ def test_good_package_reads_back() -> None:
     [doc] = read_package(_good())
     assert doc.content == PDF and doc.mime_type == "application/pdf"
     assert (doc.title, doc.type_code, doc.type_label) == (
-        "Radio du thorax", "18748-4", "Compte rendu d'imagerie")
+        "Radio du thorax",
+        "18748-4",
+        "Compte rendu d'imagerie",
+    )
     assert doc.author == "Dr Lise Roy" and doc.ins == "279035121518989" and doc.created == WHEN
 
 

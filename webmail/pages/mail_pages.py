@@ -122,6 +122,10 @@ async def message(
                 opened.raw,
                 opened.summary.structure.header_end,
             ),
+            # Sends or declines by the patient's setting; asks only when set to ask.
+            "receipt_request": await state.receipts.opened(
+                session.account, mailbox.id, uid, opened.raw, opened.record.flags
+            ),
         }
     )
     return render(request, "message.html", context)

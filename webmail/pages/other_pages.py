@@ -38,5 +38,6 @@ async def settings(request: Request, state: State, session: PageSession) -> Resp
             "totp": await state.totp.enabled(account.id),
             "app_passwords": await state.accounts.list_app_passwords(account.id),
             "sessions": await state.sessions.list(session),
+            "receipt_mode": (await state.receipts.mode(account)).value,
         },
     )

@@ -2,7 +2,7 @@
 the mailbox: what was subscribed stays subscribed.
 
 Revision ID: 0016
-Revises: 0022
+Revises: 0023
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0022"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
