@@ -167,4 +167,7 @@ async def test_keyboard_starts_at_the_heading_and_skips(web: Web, browser: Brows
     await page.keyboard.press("Enter")
     await page.keyboard.press("Tab")
     await expect(page.get_by_role("link", name="Répondre", exact=True)).to_be_focused()
+    await page.get_by_role("button", name="Marquer comme non lu").click()
+    await page.wait_for_url(re.compile(r"/mail/\d+$"))
+    await expect(page.locator("#toast")).to_have_text("Message marqué comme non lu.")
     await context.close()

@@ -221,7 +221,11 @@
     for (const id of listing ? ["folders", "listing"] : ["folders"]) {
       const current = document.getElementById(id);
       const replacement = fresh.getElementById(id);
-      if (current && replacement) current.replaceWith(document.importNode(replacement, true));
+      if (!current || !replacement) continue;
+      const menu = current.querySelector("button[aria-expanded]");
+      const freshMenu = replacement.querySelector("button[aria-expanded]");
+      if (menu && freshMenu) freshMenu.setAttribute("aria-expanded", menu.getAttribute("aria-expanded"));
+      current.replaceWith(document.importNode(replacement, true));
     }
   }
 
