@@ -5,7 +5,7 @@ scripts, event handlers, ``javascript:`` links, forms, ``<style>``, SVG and fram
 nh3 keeps remote ``<img>`` sources, so this module removes them unless the patient has allowed
 images for this message (a remote image tells the sender when and where mail was read), and
 replaces ``cid:`` references by ``data:`` URIs of the message's own inline parts, so that the
-frame needs no request at all. The frame's Content-Security-Policy enforces the same again.
+frame needs no request at all. The frame's policy (webmail/mail/frame.py) enforces the same again.
 """
 
 from __future__ import annotations
