@@ -98,3 +98,24 @@ class Tripwire:
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
+
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+needs_axe = pytest.mark.skipif(
+    not AXE.exists(), reason="axe-core is not installed: run `npm ci` in tests/web"
+)
+
+
+async def axe_violations(page: Page) -> list[str]:
+    """axe-core's violations on the page, one line each (rule, impact, first target).
+
+    The script is evaluated through the DevTools protocol, which the page's CSP does not govern,
+    so the page is tested under its real policy. The message frame (the sender's HTML, opaque
+    origin) is left out: its content is not ours to fix."""
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = await page.evaluate(
+        "async () => (await axe.run(document, {iframes: false})).violations.map("
+        "v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
+    )
+    return [str(line) for line in found]

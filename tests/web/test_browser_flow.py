@@ -109,6 +109,7 @@ async def test_patient_receives_saves_and_replies(web: Web, browser: Browser, im
     await page.get_by_role("button", name="Envoyer").click()
     await page.wait_for_url(re.compile(r"/mail/\d+$"))
 
+    await page.get_by_role("button", name="Menu").click()  # folded on a phone
     await page.get_by_role("link", name="Mes documents").click()
     documents = page.locator("ul.documents li")
     await expect(documents).to_have_count(1)

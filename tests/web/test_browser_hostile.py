@@ -74,7 +74,7 @@ async def test_hostile_html_runs_nothing_and_loads_nothing(
 
     frame_element = page.locator("iframe.html-body")
     await expect(frame_element).to_have_attribute(
-        "sandbox", "allow-popups allow-popups-to-escape-sandbox"
+        "sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox"
     )
     frame = page.frame_locator("iframe.html-body")
     await expect(frame.get_by_text("Fin du message")).to_be_visible()
@@ -86,6 +86,8 @@ async def test_hostile_html_runs_nothing_and_loads_nothing(
     content = page.frames[1]
     dangerous = "script, form, iframe, object, svg, video, style, link, meta, base, [style*=url]"
     assert await content.evaluate(f"document.body.querySelectorAll('{dangerous}').length") == 0
+    assert await content.evaluate("window.pwned") is None, "no script of the message ran"
+    assert await content.evaluate("document.scripts.length") == 1, "only the sizing script"
     links = await content.evaluate("[...document.links].map(a => a.getAttribute('href'))")
     assert links == [], "javascript: and data: links lost their target"
     assert await content.evaluate("[...document.images].every(i => !i.src.startsWith('http'))")

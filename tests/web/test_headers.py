@@ -3,7 +3,10 @@ the API publishes its OpenAPI schema."""
 
 from __future__ import annotations
 
+import re
+
 from mailserver import DOCTOR, PATIENT, message
+from webmail.mail.frame import SIZE_SCRIPT_HASH
 
 from .harness import Web, professional_writes, sign_in
 
@@ -43,11 +46,14 @@ async def test_the_message_frame_is_sandboxed_by_its_own_policy(web: Web) -> Non
     inbox = await patient.folder_id()
     [item] = (await patient.get(f"/api/mailboxes/{inbox}/messages")).json()["messages"]
     page = await patient.get(f"/mail/{inbox}/{item['uid']}")
-    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in page.text
+    assert 'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"' in page.text
     frame = await patient.get(f"/mail/{inbox}/{item['uid']}/frame")
     policy = frame.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "img-src data:;" in policy
-    assert "sandbox allow-popups" in policy and "frame-ancestors 'self'" in policy
+    assert "sandbox allow-scripts allow-popups" in policy and "frame-ancestors 'self'" in policy
+    assert "allow-same-origin" not in policy, "our sizing script stays out of the page's origin"
+    scripts = re.findall(r"script-src ([^;]+)", policy)
+    assert scripts == [f"'sha256-{SIZE_SCRIPT_HASH}'"], "only the sizing script may run"
     assert frame.headers["x-frame-options"] == "SAMEORIGIN"
     assert "<b>vous</b>" in frame.text
     allowed = await patient.get(f"/mail/{inbox}/{item['uid']}/frame?images=1")

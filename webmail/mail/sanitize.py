@@ -5,7 +5,7 @@ scripts, event handlers, ``javascript:`` links, forms, ``<style>``, SVG and fram
 nh3 keeps remote ``<img>`` sources, so this module removes them unless the patient has allowed
 images for this message (a remote image tells the sender when and where mail was read), and
 replaces ``cid:`` references by ``data:`` URIs of the message's own inline parts, so that the
-frame needs no request at all. The frame's Content-Security-Policy enforces the same again.
+frame needs no request at all. The frame's policy (webmail/mail/frame.py) enforces the same again.
 """
 
 from __future__ import annotations
@@ -91,34 +91,3 @@ def sanitise(html: str, *, allow_remote: bool, inline: Mapping[str, str]) -> San
         strip_comments=True,
     )
     return SanitisedHtml(cleaned, remote)
-
-
-def frame_policy(allow_remote: bool) -> str:
-    """The frame's own policy: no script, no request but the images the patient allowed."""
-    images = "data: https: http:" if allow_remote else "data:"
-    return "; ".join(
-        [
-            "default-src 'none'",
-            f"img-src {images}",
-            "style-src 'unsafe-inline'",
-            "form-action 'none'",
-            "base-uri 'none'",
-            "frame-ancestors 'self'",
-            "sandbox allow-popups allow-popups-to-escape-sandbox",
-        ]
-    )
-
-
-FRAME_SANDBOX = "allow-popups allow-popups-to-escape-sandbox"
-
-
-def frame_document(body: str, lang: str) -> str:
-    """A whole document for the frame: the cleaned HTML with a readable default style."""
-    return (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<style>body{font-family:system-ui,sans-serif;font-size:16px;line-height:1.5;"
-        "margin:0.75rem;color:#1b1b1b;overflow-wrap:anywhere}img{max-width:100%;height:auto}"
-        "table{max-width:100%}</style></head><body>"
-        f"{body}</body></html>"
-    )

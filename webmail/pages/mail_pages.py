@@ -17,8 +17,8 @@ from webmail.api.deps import PageSession, State
 from webmail.api.mail import list_messages
 from webmail.i18n import language_of
 from webmail.mail.compose import read_draft, reply
+from webmail.mail.frame import FRAME_SANDBOX, frame_document, frame_policy
 from webmail.mail.reader import role_of
-from webmail.mail.sanitize import FRAME_SANDBOX, frame_document, frame_policy
 from webmail.mail.signature_card import signature_card
 from webmail.mail.view import MessageView, build_view, html_body
 from webmail.pages.render import render, translator

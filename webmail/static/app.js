@@ -20,6 +20,33 @@
     }
   };
 
+  /* A confirmation the patient can see, and that screen readers announce: the region exists
+   * from the page's start, so filling it after a short delay is read out. */
+  const showToast = (text) => {
+    const toast = document.getElementById("toast");
+    const close = document.getElementById("toast-close");
+    if (!toast || !text) return;
+    toast.textContent = "";
+    window.setTimeout(() => { toast.textContent = text; if (close) close.hidden = false; }, 100);
+  };
+
+  /* A success that leads to another page travels with the tab (sessionStorage), so the next
+   * page shows it: the page change would otherwise wipe it before anyone saw it. */
+  const FLASH = "mss-flash";
+  const flash = (text) => {
+    if (!text) return;
+    try { window.sessionStorage.setItem(FLASH, text); } catch (error) { /* storage refused */ }
+  };
+  const takeFlash = () => {
+    try {
+      const text = window.sessionStorage.getItem(FLASH);
+      window.sessionStorage.removeItem(FLASH);
+      return text;
+    } catch (error) {
+      return null;
+    }
+  };
+
   async function api(method, url, body, contentType) {
     const headers = { "X-CSRF-Token": csrf() };
     let payload;
@@ -117,20 +144,22 @@
       const body = formBody(form);
       if (submitter && submitter.name) body[submitter.name] = submitter.value;
       const data = await api(method, pick("api"), method === "DELETE" ? undefined : body);
-      if (pick("done")) announce(pick("done"));
       if (form.dataset.show) {
+        showToast(pick("done"));
         const output = form.querySelector("output");
         if (output) output.textContent = data[form.dataset.show] || "";
         if (form.hasAttribute("data-reset")) form.querySelectorAll("input").forEach((i) => { i.value = ""; });
         return;
       }
+      if (submitter && submitter.hasAttribute("data-save-attachment")) {
+        submitter.textContent = pick("done") || submitter.textContent;
+        showToast(pick("done"));
+        return;
+      }
+      flash(pick("done"));
       if (form.dataset.follow === "next" && data.next) {
         const wanted = form.dataset.next;
         window.location.assign(data.next === "/mail" && wanted ? wanted : data.next);
-        return;
-      }
-      if (submitter && submitter.hasAttribute("data-save-attachment")) {
-        submitter.textContent = pick("done") || submitter.textContent;
         return;
       }
       const next = pick("next");
@@ -156,7 +185,7 @@
     if (type) query.set("type", type);
     try {
       await api("POST", form.dataset.upload + "?" + query.toString(), file, file.type);
-      announce(form.dataset.done);
+      flash(form.dataset.done);
       window.location.reload();
     } catch (error) {
       showError(form, error.message);
@@ -192,7 +221,11 @@
     for (const id of listing ? ["folders", "listing"] : ["folders"]) {
       const current = document.getElementById(id);
       const replacement = fresh.getElementById(id);
-      if (current && replacement) current.replaceWith(document.importNode(replacement, true));
+      if (!current || !replacement) continue;
+      const menu = current.querySelector("button[aria-expanded]");
+      const freshMenu = replacement.querySelector("button[aria-expanded]");
+      if (menu && freshMenu) freshMenu.setAttribute("aria-expanded", menu.getAttribute("aria-expanded"));
+      current.replaceWith(document.importNode(replacement, true));
     }
   }
 
@@ -225,7 +258,50 @@
     else submitApi(event);
   });
 
+  /* After each page change the keyboard starts at the page's main heading, not at <body>;
+   * a page that puts its first field in focus (autofocus) or a link to an anchor keeps its own. */
+  function focusHeading() {
+    if (window.location.hash || document.querySelector("[autofocus]")) return;
+    const heading = document.querySelector("main h1");
+    if (!heading) return;
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  }
+
+  /* Menus that fold away on a phone: the button shows and hides what it controls (delegated,
+   * since the live refresh replaces the folder list). Without script everything stays open. */
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element
+      ? event.target.closest("button[aria-controls][aria-expanded]") : null;
+    if (!button) return;
+    button.setAttribute("aria-expanded", String(button.getAttribute("aria-expanded") !== "true"));
+  });
+
+  /* The sandboxed HTML body runs one script of ours only (its policy allows no other), which
+   * reports the document's height; the frame then takes that height, so the page scrolls once. */
+  window.addEventListener("message", (event) => {
+    for (const frame of document.querySelectorAll("iframe.html-body")) {
+      if (event.source !== frame.contentWindow) continue;
+      const height = Number(event.data && event.data.mssFrameHeight);
+      if (Number.isFinite(height) && height > 0) {
+        frame.style.height = `${Math.min(Math.ceil(height) + 2, 200000)}px`;
+        frame.dataset.sized = "true";
+      }
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
+    focusHeading();
+    showToast(takeFlash());
+    const close = document.getElementById("toast-close");
+    if (close) {
+      close.addEventListener("click", () => {
+        document.getElementById("toast").textContent = "";
+        close.hidden = true;
+        focusHeading();
+      });
+    }
     const setup = document.getElementById("totp-start");
     if (setup) setup.addEventListener("click", () => totpSetup(setup).catch((e) => announce(e.message)));
     const article = document.querySelector("article.message[data-mark-seen]");
