@@ -25,7 +25,7 @@ def create_key_file(path: Path, content: bytes) -> None:
     try:
         os.link(temporary, path)
     except FileExistsError:
-        pass
+        pass  # another process created it first: theirs is the key
     finally:
         temporary.unlink()
     directory = os.open(path.parent, os.O_RDONLY)

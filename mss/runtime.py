@@ -96,9 +96,8 @@ class Runtime:
             SqlQueueStore(database, store.committer),
             load_or_create_queue_key(settings.data_path(settings.queue.key)),
         )
-        correspondents = CorrespondentBook(
-            store, load_or_create_secret(settings.data_path(settings.security.server_key))
-        )
+        server_secret = load_or_create_secret(settings.data_path(settings.security.server_key))
+        correspondents = CorrespondentBook(store, server_secret)
         # The directory shares the writer engine: on SQLite it must respect the single writer.
         directory = DirectoryService(database.writer, ())
         accounts.add_publisher(_publisher(directory))
@@ -108,20 +107,20 @@ class Runtime:
         calendar = CalendarService(
             SqlCalendarStore(database, store.committer),
             submission,
-            load_or_create_secret(settings.data_path(settings.security.server_key)),
+            server_secret,
             queue.key,
             settings.hostname,
         )
         inbound.add_observer(calendar)
         vault = VaultService(
             SqlVaultStore(database, store.committer),
-            load_or_create_secret(settings.data_path(settings.security.server_key)),
+            server_secret,
         )
         receipts = ProcessedReceipts(
             submission,
             SqlReceiptLedger(database, store.committer),
             policy,
-            load_or_create_secret(settings.data_path(settings.security.server_key)),
+            server_secret,
             settings.hostname,
         )
         xdm_import = XdmImport(vault, on_error=_error_receipt(receipts))
@@ -154,7 +153,7 @@ class Runtime:
             ApiKeyService(
                 api_keys,
                 store,
-                load_or_create_secret(settings.data_path(settings.security.server_key)),
+                server_secret,
             ),
         )
 

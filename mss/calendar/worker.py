@@ -8,18 +8,15 @@ is delivered again after the lease, never one that is lost.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections.abc import Callable
 from typing import Protocol
 
 from mss.delivery import INBOX
+from mss.periodic import PeriodicWorker
 from mss.store.calendar_records import ReminderRecord
 from mss.store.records import Appended, NewMessage
 
-log = logging.getLogger(__name__)
 LEASE_SECONDS = 300
 BATCH = 100
 
@@ -36,7 +33,7 @@ class Inboxes(Protocol):
     async def append(self, mailbox_id: int, message: NewMessage) -> Appended: ...
 
 
-class ReminderWorker:
+class ReminderWorker(PeriodicWorker):
     name = "reminders"
 
     def __init__(
@@ -46,20 +43,10 @@ class ReminderWorker:
         poll_seconds: float,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__(poll_seconds)
         self._reminders = reminders
         self._inboxes = inboxes
-        self._poll = poll_seconds
         self._clock = clock
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._loop(), name="reminders")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     def describe(self) -> list[str]:
         return [f"reminders: checked every {self._poll:g} s"]
@@ -73,11 +60,3 @@ class ReminderWorker:
                 await self._inboxes.append(inbox, reminder.message)
             await self._reminders.delete_reminder(reminder.id)
         return len(due)
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("reminder delivery failed; retrying")
-            await asyncio.sleep(self._poll)

@@ -4,17 +4,13 @@ when they next open the request, and no one can view, sign or decline it any mor
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
+from mss.periodic import PeriodicWorker
 from mss.signatures.lifecycle import Request, RequestState, Signer, SignerState
 from mss.store.signature_records import SignatureRow
-
-log = logging.getLogger(__name__)
 
 
 class ExpiringStore(Protocol):
@@ -44,7 +40,7 @@ async def expire_due(store: ExpiringStore, now: datetime) -> int:
     return expired
 
 
-class ExpiryWorker:
+class ExpiryWorker(PeriodicWorker):
     name = "signatures"
 
     def __init__(
@@ -53,27 +49,12 @@ class ExpiryWorker:
         poll_seconds: float,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        super().__init__(poll_seconds)
         self._store = store
-        self._poll = poll_seconds
         self._clock = clock
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._loop(), name="signatures")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     def describe(self) -> list[str]:
         return [f"signature deadlines: checked every {self._poll:g} s"]
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await expire_due(self._store, self._clock())
-            except Exception:
-                log.exception("closing expired signature requests failed; retrying")
-            await asyncio.sleep(self._poll)
+    async def run_once(self) -> int:
+        return await expire_due(self._store, self._clock())

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mss.signatures.pki import SigningAuthority
-from mss.signatures.service import SignatureService, SignedCopyFiler
+from mss.signatures.ports import SignedCopyFiler
+from mss.signatures.service import SignatureService
 from mss.signatures.timestamping import timestamper
 from mss.store.signature_sql import SqlSignatureStore
 

@@ -27,7 +27,7 @@ from mss.signatures.lifecycle import NotAllowed, RequestState, SignerState
 from mss.signatures.messages import REQUEST_HEADER
 from mss.signatures.pdfcheck import RefusedPdf
 from mss.signatures.pki import SigningAuthority
-from mss.signatures.service import (
+from mss.signatures.ports import (
     CONSENT,
     Actor,
     NewSignatureRequest,

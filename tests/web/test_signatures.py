@@ -24,7 +24,7 @@ from mss.accounts import UnlockedAccount
 from mss.signatures.lifecycle import RequestState, SignerState
 from mss.signatures.messages import REQUEST_HEADER
 from mss.signatures.pki import SigningAuthority
-from mss.signatures.service import CONSENT, Actor, NewSignatureRequest, OpenedRequest
+from mss.signatures.ports import CONSENT, Actor, NewSignatureRequest, OpenedRequest
 from mss.signatures.verify import verify_pdf
 from mss.store.records import AccountKind
 from mss.submission import Envelope, Recipient

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from mss.accounts import AuthenticationFailed
 from mss.signatures.lifecycle import NotAllowed, SignerState
-from mss.signatures.service import Actor, OpenedRequest, UnknownRequest
+from mss.signatures.ports import Actor, OpenedRequest, UnknownRequest
 from mss.signin import Channel, Throttled
 from mss.store.errors import NotFound
 from webmail.api.auth import client_ip

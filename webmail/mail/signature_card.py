@@ -13,7 +13,8 @@ from collections.abc import Callable
 from mss.accounts import UnlockedAccount
 from mss.mime.headers import read_header_block
 from mss.signatures.messages import REQUEST_HEADER
-from mss.signatures.service import OpenedRequest, SignatureService, UnknownRequest
+from mss.signatures.ports import OpenedRequest, UnknownRequest
+from mss.signatures.service import SignatureService
 
 _ID = re.compile(r"[0-9a-f]{32}")
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from mss.signatures.lifecycle import RequestState, SignerState
-from mss.signatures.service import CONSENT, OpenedRequest, UnknownRequest
+from mss.signatures.ports import CONSENT, OpenedRequest, UnknownRequest
 from mss.store.errors import NotFound
 from webmail.api.deps import PageSession, State
 from webmail.pages.render import render
