@@ -49,3 +49,19 @@ async def web(runtime: Runtime) -> AsyncIterator[Web]:
         await web.close_clients()
         await service.stop()
         await mail.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Chromium tests run on SQLite only: they test the webmail, whose store calls the httpx
+    tests and the storage tests already run on both backends, and a second browser pass over
+    PostgreSQL doubled the suite's longest tests."""
+    deselected = [item for item in items if _browser_on_postgresql(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not _browser_on_postgresql(item)]
+
+
+def _browser_on_postgresql(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    uses_browser = "browser" in getattr(item, "fixturenames", ())
+    return uses_browser and callspec is not None and callspec.params.get("backend") == "postgresql"

@@ -132,7 +132,7 @@ async def test_with_totp_on_calendar_clients_need_an_app_password(web: Web) -> N
     assert await manager.enable(unlocked, secret, pyotp.TOTP(secret).now())
     url = f"{web.url}/dav/{PATIENT}/"
 
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=60) as client:  # failures are slowed down on purpose
         with_password = await client.request("PROPFIND", url, auth=(PATIENT, PASSWORD))
         with_token = await client.request("PROPFIND", url, auth=(PATIENT, token))
     assert with_password.status_code == 401
