@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from mss.closing import closes_conversation
 from mss.delivery import INBOX, DeliveryStore, deliver
 from mss.mime import parse_message
 from mss.mime.model import MessageStructure
@@ -69,7 +70,7 @@ class InboundService:
     ) -> Appended:
         """Commit ``raw`` to ``recipient``'s INBOX, then let every observer see it."""
         stored = await deliver(self._store, recipient, INBOX, raw)
-        await self._policy.record_delivery(sender, kind, recipient)
+        await self._policy.record_delivery(sender, kind, recipient, closes_conversation(raw))
         message = InboundMessage(sender, kind, recipient, raw, stored)
         for observer in self._observers:
             try:

@@ -4,7 +4,8 @@
   of trusted operators; senders from outside the trust space are refused.
 - An authenticated user sends only as their own address.
 - Patient mailboxes receive from professionals and establishments; a patient may reply to a
-  professional who has written to them, and may not open a conversation.
+  professional who has written to them, and may not open a conversation; a professional closes
+  a conversation (mss/closing.py) until they write again.
 
 SMTP and the webmail translate :class:`PolicyError` into their own replies.
 """
@@ -26,6 +27,7 @@ class Refusal(enum.Enum):
     SENDER_NOT_TRUSTED = "sender outside the trust space"
     NOT_YOUR_ADDRESS = "sender address not the account's"
     PATIENT_CANNOT_INITIATE = "patient opening a conversation"
+    CONVERSATION_CLOSED = "conversation closed by the professional"
     PATIENT_RECIPIENT_REFUSED = "patient mailbox refuses this sender"
     BAD_ADDRESS = "malformed address"
 
@@ -55,7 +57,11 @@ class Correspondents(Protocol):
 
     async def add(self, patient_id: int, address: str) -> None: ...
 
+    async def close(self, patient_id: int, address: str) -> None: ...
+
     async def has(self, patient_id: int, address: str) -> bool: ...
+
+    async def closed(self, patient_id: int, address: str) -> bool: ...
 
 
 class RemoteClassifier(Protocol):
@@ -175,6 +181,12 @@ class Policy:
             )
         if kind is SenderKind.PATIENT:
             patient = sender_account
+            if patient is not None and await self._correspondents.closed(patient.id, route.address):
+                raise PolicyError(
+                    Refusal.CONVERSATION_CLOSED,
+                    f"{route.address} closed this conversation: "
+                    "you can reply again once they write to you",
+                )
             if patient is None or not await self._correspondents.has(patient.id, route.address):
                 raise PolicyError(
                     Refusal.PATIENT_CANNOT_INITIATE,
@@ -182,10 +194,25 @@ class Policy:
                     "a patient cannot start a conversation with a professional",
                 )
 
-    async def record_delivery(self, sender: str, kind: SenderKind, recipient: Account) -> None:
-        """Remember that a professional wrote to a patient, so the patient may reply."""
+    async def record_delivery(
+        self, sender: str, kind: SenderKind, recipient: Account, closes: bool = False
+    ) -> None:
+        """Remember that a professional wrote to a patient, so the patient may reply, or that
+        this message closed the conversation."""
         if recipient.kind is AccountKind.PATIENT and kind is not SenderKind.PATIENT and sender:
-            await self._correspondents.add(recipient.id, _normalised(sender))
+            if closes:
+                await self._correspondents.close(recipient.id, _normalised(sender))
+            else:
+                await self._correspondents.add(recipient.id, _normalised(sender))
+
+    async def conversation_closed(self, patient: Account, professional: str) -> bool:
+        """Whether ``professional`` closed their conversation with ``patient`` (the webmail
+        explains a refused reply before it is written)."""
+        try:
+            address = normalise_address(professional)
+        except InvalidAddress:
+            return False
+        return await self._correspondents.closed(patient.id, address)
 
 
 def _normalised(address: str) -> str:

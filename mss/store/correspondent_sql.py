@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,6 +17,14 @@ async def add(conn: AsyncConnection, account_id: int, tag: bytes) -> None:
         insert(correspondents)
         .values(account_id=account_id, tag=tag, created_at=now())
         .on_conflict_do_nothing()
+    )
+
+
+async def remove(conn: AsyncConnection, account_id: int, tag: bytes) -> None:
+    await conn.execute(
+        delete(correspondents).where(
+            correspondents.c.account_id == account_id, correspondents.c.tag == tag
+        )
     )
 
 

@@ -358,9 +358,10 @@ class SqlStore:
 
     # Correspondents (keyed tags) -----------------------------------------------------------
 
-    async def add_correspondent(self, account_id: int, tag: bytes) -> None:
+    async def replace_correspondent(self, account_id: int, remove: bytes, add: bytes) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
-            await correspondent_sql.add(conn, account_id, tag)
+            await correspondent_sql.remove(conn, account_id, remove)
+            await correspondent_sql.add(conn, account_id, add)
             return WriteResult(None)
 
         await self.committer.run(job)

@@ -147,3 +147,30 @@ async def test_trash_then_delete_for_good(web: Web) -> None:
     gone = await patient.post(f"/api/mailboxes/{trash}/trash", json={"uids": [trashed["uid"]]})
     assert gone.json() == {"deleted": True}
     assert (await patient.get(f"/api/mailboxes/{trash}/messages")).json()["total"] == 0
+
+
+async def test_a_closed_conversation_is_shown_and_refuses_the_reply(web: Web) -> None:
+    await professional_writes(web, PATIENT, message(DOCTOR, PATIENT, "Résultats"))
+    await professional_writes(web, PATIENT, message(DOCTOR, PATIENT, "[FIN]"))
+    patient = await sign_in(web, PATIENT)
+    inbox = await patient.folder_id()
+    listed = (await patient.get(f"/api/mailboxes/{inbox}/messages")).json()["messages"]
+    closing = next(item for item in listed if item["subject"] == "[FIN]")
+    page = await patient.get(f"/mail/{inbox}/{closing['uid']}")
+    assert "a clos la conversation" in page.text
+    assert f"/mail/{inbox}/{closing['uid']}/reply" not in page.text, "no reply is offered"
+
+    refused = await patient.post(
+        "/api/messages",
+        json={"to": [DOCTOR], "subject": "Re: [FIN]", "body": "Encore une question"},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["refusal"] == "conversation_closed"
+    assert "a clos la conversation" in refused.json()["detail"]
+    assert await read_mailbox(web.runtime, DOCTOR) == []
+
+    await professional_writes(web, PATIENT, message(DOCTOR, PATIENT, "Nouveau rendez-vous"))
+    reopened = await patient.post(
+        "/api/messages", json={"to": [DOCTOR], "subject": "Re: rendez-vous", "body": "Merci"}
+    )
+    assert reopened.status_code == 200, reopened.text

@@ -122,6 +122,10 @@ async def message(
                 opened.raw,
                 opened.summary.structure.header_end,
             ),
+            "conversation_closed": view.sender is not None
+            and await state.runtime.policy.conversation_closed(
+                session.account, view.sender.address
+            ),
             # Sends or declines by the patient's setting; asks only when set to ask.
             "receipt_request": await state.receipts.opened(
                 session.account, mailbox.id, uid, opened.raw, opened.record.flags
