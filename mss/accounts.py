@@ -24,7 +24,7 @@ from crypto.kdf import (
     token_lookup,
 )
 from crypto.tokens import new_app_password, new_recovery_key, normalise
-from crypto.wrap import unwrap_with_key, wrap_with_key
+from crypto.wrap import WrapContext, unwrap_with_key, wrap_with_key
 from mss.addresses import domain_of, normalise_address
 from mss.store.errors import NotFound
 from mss.store.interfaces import AccountStore
@@ -77,7 +77,11 @@ class AccountService:
         self._decoy_public = decoy_keys.public
         self._decoy_password = self._password_credential_sync(decoy_keys, new_salt().hex())
         self._decoy_token_salt = new_token_salt()
-        self._decoy_token_wrap = wrap_with_key(decoy_keys, bytes(32)).blob
+        self._decoy_token_wrap = wrap_with_key(
+            decoy_keys,
+            bytes(32),
+            WrapContext(decoy_keys.public.encryption, "", b"", self._decoy_token_salt),
+        ).blob
 
     def add_publisher(self, publisher: Publisher) -> None:
         self._publishers.append(publisher)
@@ -137,35 +141,52 @@ class AccountService:
     async def _try_token(self, account: Account | None, token: bytes) -> UnlockedAccount | None:
         # The query runs for unknown accounts too (id -1 matches nothing): same work, same time.
         account_id = account.id if account is not None else -1
-        credential = await self._store.credential_by_lookup(account_id, token_lookup(token))
+        lookup = token_lookup(token)
+        credential = await self._store.credential_by_lookup(account_id, lookup)
         salt = credential.salt if credential else self._decoy_token_salt
         blob = credential.wrapped if credential else self._decoy_token_wrap
+        owner = account.encryption_key if account else self._decoy_public.encryption
+        kind = credential.kind.value if credential else ""
+        key = derive_token_key(token, salt)
+        context = WrapContext(owner, kind, lookup, salt)
         try:
-            keys = unwrap_with_key(WrappedKey(blob), derive_token_key(token, salt))
+            keys = unwrap_with_key(WrappedKey(blob), key, context)
         except DecryptionError:
             return None
         if account is None or credential is None or not keys.matches(_public(account)):
             return None
+        await self._upgrade_wrap(credential, keys, key, context)
         return UnlockedAccount(account, keys, credential.kind)
 
     async def _try_password(self, account: Account | None, password: str) -> UnlockedAccount:
         account_id = account.id if account is not None else -1
         found = await self._store.credentials_of(account_id, CredentialKind.PASSWORD)
         credential = found[0] if found else None
-        decoy = credential is None
         wrap = self._decoy_password if credential is None else credential
         params = Argon2Params(wrap.opslimit or 0, wrap.memlimit or 0)
         async with self._slots:
             key = await asyncio.to_thread(
                 derive_password_key, password[:MAX_PASSWORD_LENGTH], wrap.salt, params
             )
+        owner = account.encryption_key if account else self._decoy_public.encryption
+        context = _password_context(owner, wrap.salt, params)
         try:
-            keys = unwrap_with_key(WrappedKey(wrap.wrapped), key)
+            keys = unwrap_with_key(WrappedKey(wrap.wrapped), key, context)
         except DecryptionError:
             raise AuthenticationFailed from None
-        if decoy or account is None or not keys.matches(_public(account)):
+        if credential is None or account is None or not keys.matches(_public(account)):
             raise AuthenticationFailed
+        await self._upgrade_wrap(credential, keys, key, context)
         return UnlockedAccount(account, keys, CredentialKind.PASSWORD)
+
+    async def _upgrade_wrap(
+        self, credential: Credential, keys: AccountKeys, key: bytes, context: WrapContext
+    ) -> None:
+        """A version 1 wrap that just opened is replaced by a version 2 wrap of the same keys
+        under the same key, bound to its context (crypto/wrap.py)."""
+        if WrappedKey(credential.wrapped).is_legacy:
+            upgraded = wrap_with_key(keys, key, context).blob
+            await self._store.rewrap_credential(credential, upgraded)
 
     # App passwords -------------------------------------------------------------------------
 
@@ -214,6 +235,7 @@ class AccountService:
     def _password_credential_sync(self, keys: AccountKeys, password: str) -> NewCredential:
         salt = new_salt()
         key = derive_password_key(password, salt, self._argon2)
+        context = _password_context(keys.public.encryption, salt, self._argon2)
         return NewCredential(
             kind=CredentialKind.PASSWORD,
             label="",
@@ -221,7 +243,7 @@ class AccountService:
             salt=salt,
             opslimit=self._argon2.opslimit,
             memlimit=self._argon2.memlimit,
-            wrapped=wrap_with_key(keys, key).blob,
+            wrapped=wrap_with_key(keys, key, context).blob,
         )
 
     @staticmethod
@@ -231,14 +253,16 @@ class AccountService:
         token = normalise(token_text)
         assert token is not None, "generated tokens always have the token shape"
         salt = new_token_salt()
+        lookup = token_lookup(token)
+        context = WrapContext(keys.public.encryption, kind.value, lookup, salt)
         return NewCredential(
             kind=kind,
             label=label,
-            lookup=token_lookup(token),
+            lookup=lookup,
             salt=salt,
             opslimit=None,
             memlimit=None,
-            wrapped=wrap_with_key(keys, derive_token_key(token, salt)).blob,
+            wrapped=wrap_with_key(keys, derive_token_key(token, salt), context).blob,
         )
 
 
@@ -271,6 +295,12 @@ def _french_words() -> tuple[str, ...]:
 def _parts(address: str) -> list[str]:
     local, _, domain = address.lower().partition("@")
     return [address.lower(), local, *local.replace("-", ".").split("."), *domain.split(".")]
+
+
+def _password_context(owner: bytes, salt: bytes, params: Argon2Params) -> WrapContext:
+    return WrapContext(
+        owner, CredentialKind.PASSWORD.value, b"", salt, params.opslimit, params.memlimit
+    )
 
 
 def _public(account: Account) -> PublicKeys:

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from crypto import DecryptionError, PublicKeys, WrappedKey
 from crypto.kdf import derive_token_key, new_token_salt
-from crypto.wrap import unwrap_with_key, wrap_with_key
+from crypto.wrap import WrapContext, unwrap_with_key, wrap_with_key
 from mss.accounts import UnlockedAccount
 from mss.api.keys import KeyFormatError, issue_key, key_tag, split_key
 from mss.store.api_repository import ApiKeyRecord
@@ -97,7 +97,10 @@ class ApiKeyService:
         issued = issue_key(self._secret)
         _, secret_part = split_key(issued.text)
         salt = new_token_salt()
-        wrapped = wrap_with_key(unlocked.keys, derive_token_key(secret_part.encode(), salt))
+        context = _key_context(unlocked.account.encryption_key, issued.lookup, salt)
+        wrapped = wrap_with_key(
+            unlocked.keys, derive_token_key(secret_part.encode(), salt), context
+        )
         await self._store.add(
             unlocked.account.id,
             issued.lookup,
@@ -132,7 +135,9 @@ class ApiKeyService:
             raise ApiKeyRefused
         try:
             keys = unwrap_with_key(
-                WrappedKey(record.wrapped), derive_token_key(secret_part.encode(), record.salt)
+                WrappedKey(record.wrapped),
+                derive_token_key(secret_part.encode(), record.salt),
+                _key_context(account.encryption_key, lookup, record.salt),
             )
         except DecryptionError:
             raise ApiKeyRefused from None
@@ -148,3 +153,7 @@ class ApiKeyService:
     async def revoke(self, lookup: str) -> bool:
         """Revoked keys stay listed (when, by whom) but unlock nothing from now on."""
         return await self._store.revoke(lookup, self._clock())
+
+
+def _key_context(owner: bytes, lookup: str, salt: bytes) -> WrapContext:
+    return WrapContext(owner, CredentialKind.API_KEY.value, lookup.encode(), salt)

@@ -173,6 +173,14 @@ async def replace_credentials(
     return await insert_credential(conn, account_id, credential)
 
 
+async def rewrap_credential(conn: AsyncConnection, credential: Credential, wrapped: bytes) -> None:
+    await conn.execute(
+        update(credentials)
+        .where(credentials.c.id == credential.id, credentials.c.wrapped == credential.wrapped)
+        .values(wrapped=wrapped)
+    )
+
+
 async def delete_credential(conn: AsyncConnection, account_id: int, credential_id: int) -> None:
     result = await conn.execute(
         delete(credentials).where(

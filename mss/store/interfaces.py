@@ -54,6 +54,10 @@ class AccountStore(Protocol):
 
     async def credential_by_lookup(self, account_id: int, lookup: bytes) -> Credential | None: ...
 
+    async def rewrap_credential(self, credential: Credential, wrapped: bytes) -> None:
+        """Replace the wrap of ``credential`` if it still holds the one read (a password change
+        in between wins)."""
+
     async def add_credential(self, account_id: int, credential: NewCredential) -> Credential: ...
 
     async def replace_credentials(

@@ -150,6 +150,14 @@ class SqlStore:
             ).first()
         return account_sql.credential_from_row(row) if row is not None else None
 
+    async def rewrap_credential(self, credential: Credential, wrapped: bytes) -> None:
+        async def job(conn: AsyncConnection) -> WriteResult[None]:
+            await account_sql.rewrap_credential(conn, credential, wrapped)
+            return WriteResult(None)
+
+        await self.committer.run(job)
+        await self.database.scrub()
+
     async def add_credential(self, account_id: int, credential: NewCredential) -> Credential:
         async def job(conn: AsyncConnection) -> WriteResult[Credential]:
             return WriteResult(await account_sql.insert_credential(conn, account_id, credential))

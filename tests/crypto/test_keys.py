@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from nacl.secret import SecretBox
 
 from crypto import (
     AccountKeys,
@@ -19,18 +22,72 @@ from crypto import (
 from crypto.kdf import derive_password_key, derive_token_key, new_salt, token_lookup
 from crypto.keys import verify_signature
 from crypto.tokens import new_app_password, new_recovery_key, normalise
+from crypto.wrap import WrapContext, WrappedKey
 
 
 def test_password_wrap_round_trip_and_wrong_password() -> None:
     keys = AccountKeys.generate()
     salt = new_salt()
     params = Argon2Params.minimum()
-    wrapped = wrap_with_key(keys, derive_password_key("correct horse", salt, params))
-    assert unwrap_with_key(wrapped, derive_password_key("correct horse", salt, params)).matches(
-        keys.public
-    )
+    context = WrapContext(keys.public.encryption, "password", b"", salt, 1, 8192)
+    wrapped = wrap_with_key(keys, derive_password_key("correct horse", salt, params), context)
+    assert not wrapped.is_legacy
+    opened = unwrap_with_key(wrapped, derive_password_key("correct horse", salt, params), context)
+    assert opened.matches(keys.public)
     with pytest.raises(DecryptionError):
-        unwrap_with_key(wrapped, derive_password_key("wrong horse", salt, params))
+        unwrap_with_key(wrapped, derive_password_key("wrong horse", salt, params), context)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"owner": AccountKeys.generate().public.encryption},
+        {"kind": "app"},
+        {"lookup": b"\x01" * 16},
+        {"salt": b"\x02" * 16},
+        {"opslimit": 2},
+        {"memlimit": 4096},
+    ],
+    ids=["owner", "kind", "lookup", "salt", "opslimit", "memlimit"],
+)
+def test_a_wrap_opens_only_in_its_own_context(change: dict[str, object]) -> None:
+    """A wrap moved to another account's row, another kind of credential, or beside weakened
+    Argon2 parameters does not open, even with the right wrapping key."""
+    keys = AccountKeys.generate()
+    key = bytes(range(32))
+    context = WrapContext(keys.public.encryption, "password", b"", b"\x00" * 16, 3, 65536)
+    wrapped = wrap_with_key(keys, key, context)
+    assert unwrap_with_key(wrapped, key, context).matches(keys.public)
+    with pytest.raises(DecryptionError):
+        unwrap_with_key(wrapped, key, replace(context, **change))  # type: ignore[arg-type]
+
+
+def test_associated_data_is_framed_and_pinned() -> None:
+    """Known answer: the bytes a version 2 wrap is bound to (a change here strands every wrap
+    already stored), with length framing so that parts cannot run into each other."""
+    context = WrapContext(b"\xaa" * 32, "app", b"\xbb" * 16, b"\xcc" * 16, 0, 0)
+    assert context.associated_data() == (
+        b"mss/wrap/v2"
+        + b"\x00\x00\x00\x20" + b"\xaa" * 32
+        + b"\x00\x00\x00\x03app"
+        + b"\x00\x00\x00\x10" + b"\xbb" * 16
+        + b"\x00\x00\x00\x10" + b"\xcc" * 16
+        + b"\x00\x00\x00\x08" + bytes(8)
+        + b"\x00\x00\x00\x08" + bytes(8)
+    )  # fmt: skip
+    shifted = WrapContext(b"\xaa" * 32, "ap", b"p" + b"\xbb" * 16, b"\xcc" * 16, 0, 0)
+    assert shifted.associated_data() != context.associated_data()
+
+
+def test_a_version_1_wrap_still_opens_and_is_told_apart() -> None:
+    keys = AccountKeys.generate()
+    key = bytes(range(32))
+    legacy = WrappedKey(bytes(SecretBox(key).encrypt(keys.secret())))
+    assert legacy.is_legacy
+    context = WrapContext(keys.public.encryption, "password", b"", b"\x00" * 16)
+    assert unwrap_with_key(legacy, key, context).matches(keys.public)
+    with pytest.raises(DecryptionError):
+        unwrap_with_key(WrappedKey(b"\x03" + legacy.blob), key, context)
 
 
 def test_app_passwords_have_at_least_128_bits_and_normalise_as_typed() -> None:

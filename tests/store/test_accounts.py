@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from nacl.secret import SecretBox
+from sqlalchemy import text
 
+from crypto import Argon2Params, WrappedKey
+from crypto.kdf import derive_password_key, derive_token_key
+from crypto.tokens import normalise
 from mss.accounts import AuthenticationFailed, WeakPassword, check_password
 from mss.runtime import Runtime
 from mss.store.errors import NotFound
@@ -159,3 +164,59 @@ async def test_a_revoked_app_password_leaves_no_wrap_in_the_database_files(
         path.read_bytes() for path in runtime.settings.data_dir.glob("mss.db*") if path.is_file()
     )
     assert credential.wrapped not in files
+
+
+async def test_version_1_wraps_are_rewrapped_at_the_next_sign_in(runtime: Runtime) -> None:
+    """Wraps written before associated data (SecretBox, crypto/wrap.py version 1) still open,
+    and the sign-in that opens one replaces it with a version 2 wrap bound to its context."""
+    await _account(runtime)
+    address = "dr.martin@hopital.example"
+    unlocked = await runtime.accounts.authenticate(address, PASSWORD)
+    _, app_password = await runtime.accounts.add_app_password(unlocked, "Thunderbird")
+    account_id = unlocked.account.id
+    (password,) = await runtime.store.credentials_of(account_id, CredentialKind.PASSWORD)
+    (app,) = await runtime.store.credentials_of(account_id, CredentialKind.APP_PASSWORD)
+    token = normalise(app_password)
+    assert token is not None
+    keys = {
+        password.id: derive_password_key(
+            PASSWORD, password.salt, Argon2Params(password.opslimit or 0, password.memlimit or 0)
+        ),
+        app.id: derive_token_key(token, app.salt),
+    }
+    for credential in (password, app):
+        legacy = bytes(SecretBox(keys[credential.id]).encrypt(unlocked.keys.secret()))
+        await runtime.store.rewrap_credential(credential, legacy)
+
+    for kind, secret in (
+        (CredentialKind.PASSWORD, PASSWORD),
+        (CredentialKind.APP_PASSWORD, app_password),
+    ):
+        (before,) = await runtime.store.credentials_of(account_id, kind)
+        assert WrappedKey(before.wrapped).is_legacy
+        again = await runtime.accounts.authenticate(address, secret)
+        assert again.keys.public == unlocked.keys.public
+        (after,) = await runtime.store.credentials_of(account_id, kind)
+        assert not WrappedKey(after.wrapped).is_legacy, f"the {kind} wrap was upgraded"
+        assert (
+            await runtime.accounts.authenticate(address, secret)
+        ).keys.public == again.keys.public
+
+
+async def test_a_wrap_moved_to_another_account_opens_nothing(runtime: Runtime) -> None:
+    """A database writer moves an app password's row to another account: the wrap, bound to its
+    owner's public key, opens nothing there."""
+    await _account(runtime)
+    other = await runtime.accounts.create_account(
+        "dr.durand@hopital.example", AccountKind.PROFESSIONAL, PASSWORD, "Dr Durand"
+    )
+    owner = await runtime.accounts.authenticate("dr.martin@hopital.example", PASSWORD)
+    _, app_password = await runtime.accounts.add_app_password(owner, "Thunderbird")
+    (moved,) = await runtime.store.credentials_of(owner.account.id, CredentialKind.APP_PASSWORD)
+    async with runtime.database.writer.begin() as conn:
+        await conn.execute(
+            text("UPDATE credentials SET account_id = :other WHERE id = :id"),
+            {"other": other.account.id, "id": moved.id},
+        )
+    with pytest.raises(AuthenticationFailed):
+        await runtime.accounts.authenticate("dr.durand@hopital.example", app_password)
