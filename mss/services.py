@@ -18,6 +18,9 @@ from mss.smtp.mx import MxHandler
 from mss.smtp.service import SmtpService
 from mss.smtp.submission_handler import SubmissionHandler
 from mss.store.signature_sql import SqlSignatureStore
+from mss.store.webhook_sql import SqlWebhookStore
+from mss.webhooks.dispatch import WebhookWorker
+from mss.webhooks.events import expired_hook
 from webmail.service import WebService
 
 
@@ -75,6 +78,15 @@ def build_services(runtime: Runtime) -> list[Service]:
             ExpiryWorker(
                 SqlSignatureStore(runtime.database, runtime.store.committer),
                 settings.signatures.expiry_poll_seconds,
+                on_expired=expired_hook(runtime.webhooks),
+            )
+        )
+    if enabled.webhooks:
+        services.append(
+            WebhookWorker(
+                SqlWebhookStore(runtime.database, runtime.store.committer),
+                runtime.queue.key,
+                settings.webhooks,
             )
         )
     return services

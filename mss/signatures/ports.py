@@ -87,6 +87,15 @@ class SignedCopyFiler(Protocol):
     async def file_signed(self, owner: Account, pdf: bytes, title: str, filename: str) -> None: ...
 
 
+class SignatureObserver(Protocol):
+    """Told of every change once it is written (webhooks): ``previous`` holds the signers'
+    states before the change, ``None`` for a new request."""
+
+    async def changed(
+        self, opened: OpenedRequest, previous: tuple[SignerState, ...] | None
+    ) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class NewSignatureRequest:
     title: str

@@ -42,6 +42,7 @@ from mss.signatures.ports import (
     OpenedRequest,
     Receiver,
     Sender,
+    SignatureObserver,
     SignatureStore,
     SignedCopyFiler,
     SignerView,
@@ -86,6 +87,7 @@ class SignatureService:
         base_url: str,
         filer: SignedCopyFiler | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        observer: SignatureObserver | None = None,
     ) -> None:
         self._store = store
         self._accounts = accounts
@@ -96,6 +98,7 @@ class SignatureService:
         self._base_url = base_url.rstrip("/")
         self._filer = filer
         self._clock = clock
+        self._observer = observer
 
     def link(self, request_id: str) -> str:
         return f"{self._base_url}/signatures/{request_id}"
@@ -151,7 +154,10 @@ class SignatureService:
                 raw = self._invitation(loaded, account)
                 envelope = Envelope(organisation.address, (Recipient(account.address),))
                 await self._sender.submit(actor.who, envelope, raw)
-        return _opened(loaded)
+        opened = _opened(loaded)
+        if self._observer is not None:
+            await self._observer.changed(opened, None)
+        return opened
 
     async def open(self, request_id: str, who: UnlockedAccount) -> OpenedRequest:
         return _opened(await self._load(request_id, who))
@@ -381,10 +387,14 @@ class SignatureService:
                 document=seal_document(loaded.key, public_id, revision, loaded.pdf),
             )
             if await self._store.replace(row, loaded.row.revision, loaded.row.state):
+                previous = tuple(SignerState(state) for state in loaded.row.signer_states)
                 loaded.row = row
                 for notice in loaded.notices:
                     await notice()
-                return _opened(loaded)
+                opened = _opened(loaded)
+                if self._observer is not None:
+                    await self._observer.changed(opened, previous)
+                return opened
         raise NotAllowed("the request changed too often; try again")
 
 

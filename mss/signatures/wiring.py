@@ -11,6 +11,7 @@ from mss.signatures.ports import SignedCopyFiler
 from mss.signatures.service import SignatureService
 from mss.signatures.timestamping import timestamper
 from mss.store.signature_sql import SqlSignatureStore
+from mss.webhooks.signature_events import SignatureEvents
 
 if TYPE_CHECKING:
     from mss.runtime import Runtime
@@ -34,4 +35,5 @@ def build_signature_service(
         timestamper(authority, settings.signatures.tsa_url),
         web_url,
         filer,
+        observer=SignatureEvents(runtime.webhooks, runtime.store),
     )

@@ -11,6 +11,7 @@ from mss.store import (  # noqa: F401
     signature_schema,
     subscription_schema,
     vault_schema,
+    webhook_schema,
     webmail_schema,
 )
 
