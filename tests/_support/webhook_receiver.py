@@ -61,9 +61,8 @@ class Receiver:
             self.received.append(Received(path, headers, body))
             status = self.script.pop(0) if self.script else 200
             extra = "Location: /elsewhere\r\n" if 300 <= status < 400 else ""
-            writer.write(
-                f"HTTP/1.1 {status} X\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n".encode()
-            )
+            head = f"HTTP/1.1 {status} X\r\n{extra}Content-Length: 0\r\nConnection: close\r\n"
+            writer.write(head.encode() + b"\r\n")
             await writer.drain()
         finally:
             writer.close()

@@ -71,7 +71,7 @@ def test_urls_refused_by_syntax(url: str) -> None:
         "::1",
         "fc00::1",
         "::ffff:127.0.0.1",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 (an address refused, not bound)
         "224.0.0.1",
     ],
 )
