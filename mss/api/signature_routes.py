@@ -8,7 +8,6 @@ all get 404. Creating and cancelling need the ``send`` scope, reading needs ``st
 ``Idempotency-Key`` makes a retried creation answer the first result without a second request.
 """
 
-
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime

@@ -6,7 +6,6 @@ again); the signature format is documented in mss/webhooks/signing.py and in thi
 description. Another account's endpoint answers 404, like one that does not exist.
 """
 
-
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Protocol
 

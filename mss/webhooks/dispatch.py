@@ -1,9 +1,11 @@
 """Sending queued webhook deliveries: signed, with a timeout, never following a redirect, retried
 with exponential backoff until the last attempt.
 
-Each round takes the due deliveries, claims each attempt in the store (a lease as long as the
-request's timeout, so a worker that dies mid-request leaves it to be retried), checks the target
-again (mss/webhooks/targets.py) and sends it to the checked address. Any 2xx answer delivers;
+Each round takes the due deliveries and claims each attempt in the store (a lease as long as the
+request's timeout, so a worker that dies mid-request leaves it to be retried). An endpoint's
+deliveries go one after the other in the order of their events (endpoints in parallel); each
+checks the target again (mss/webhooks/targets.py) and goes to the checked address. Any 2xx
+answer delivers;
 anything else, a redirect included, is a failed attempt, tried again after
 ``first_retry_seconds × 2^(attempt−1)`` (capped at six hours) until ``max_attempts``.
 """
@@ -85,17 +87,21 @@ class WebhookWorker(PeriodicWorker):
         ]
         if not claimed:
             return 0
+        by_endpoint: dict[int, list[DeliveryRow]] = {}
+        for delivery in claimed:
+            by_endpoint.setdefault(delivery.endpoint_id, []).append(delivery)
         gate = asyncio.Semaphore(PARALLEL)
         timeout = httpx.Timeout(self._settings.timeout_seconds)
         async with httpx.AsyncClient(
             timeout=timeout, follow_redirects=False, trust_env=False
         ) as client:
 
-            async def one(delivery: DeliveryRow) -> None:
+            async def in_order(deliveries: list[DeliveryRow]) -> None:
                 async with gate:
-                    await self._attempt(client, delivery)
+                    for delivery in deliveries:
+                        await self._attempt(client, delivery)
 
-            await asyncio.gather(*(one(d) for d in claimed))
+            await asyncio.gather(*(in_order(group) for group in by_endpoint.values()))
         return len(claimed)
 
     async def _attempt(self, client: httpx.AsyncClient, delivery: DeliveryRow) -> None:
