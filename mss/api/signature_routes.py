@@ -35,6 +35,7 @@ from mss.signatures.ports import (
     UnknownRequest,
     UnknownSigner,
 )
+from mss.signatures.reminders import MAX_REMINDERS
 from mss.store.api_repository import Claim
 from mss.store.clock import now as store_now
 
@@ -71,6 +72,12 @@ class SignatureMeta(BaseModel):
     ordered: bool = Field(True, description="Dans l'ordre (true) ou en parallèle / in order")
     message: str = Field("", max_length=MAX_NOTE)
     expires_at: AwareDatetime
+    reminder_days: list[Annotated[int, Field(ge=1, le=365)]] = Field(
+        default_factory=list,
+        max_length=MAX_REMINDERS,
+        description="Rappels aux signataires en attente, en jours après l'envoi / reminders to "
+        "pending signers, in days after sending",
+    )
     placements: list[PlacementIn] | None = Field(
         None,
         description="Une par signataire, ou absent : bas de la dernière page / one per signer, "
@@ -106,6 +113,7 @@ EXAMPLE = {
     "ordered": True,
     "message": "Merci de signer avant votre admission.",
     "expires_at": "2027-01-15T18:00:00+01:00",
+    "reminder_days": [2, 5],
 }
 
 
@@ -218,6 +226,7 @@ def signature_routes(
             note=meta.message,
             filename=document.filename or "document.pdf",
             placements=placements,
+            reminder_days=tuple(meta.reminder_days),
         )
         try:
             created = await service().create(_actor(request, caller), new)

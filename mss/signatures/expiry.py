@@ -48,7 +48,13 @@ async def expire_due(
     return expired
 
 
+class DueReminders(Protocol):
+    async def send_due(self) -> int: ...
+
+
 class ExpiryWorker(PeriodicWorker):
+    """Deadlines, then the reminders due (mss/signatures/reminders.py), in one round."""
+
     name = "signatures"
 
     def __init__(
@@ -57,14 +63,19 @@ class ExpiryWorker(PeriodicWorker):
         poll_seconds: float,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_expired: ExpiredHook | None = None,
+        reminders: DueReminders | None = None,
     ) -> None:
         super().__init__(poll_seconds)
         self._store = store
         self._clock = clock
         self._on_expired = on_expired
+        self._reminders = reminders
 
     def describe(self) -> list[str]:
-        return [f"signature deadlines: checked every {self._poll:g} s"]
+        return [f"signature deadlines and reminders: checked every {self._poll:g} s"]
 
     async def run_once(self) -> int:
-        return await expire_due(self._store, self._clock(), self._on_expired)
+        handled = await expire_due(self._store, self._clock(), self._on_expired)
+        if self._reminders is not None:
+            handled += await self._reminders.send_due()
+        return handled

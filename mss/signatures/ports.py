@@ -96,6 +96,18 @@ class SignatureObserver(Protocol):
     ) -> None: ...
 
 
+class ReminderScheduler(Protocol):
+    """Keeps the reminders written with a request (mss/signatures/reminders.py)."""
+
+    async def schedule(
+        self,
+        public_id: bytes,
+        organisation: str,
+        dates: Sequence[datetime],
+        messages: Sequence[tuple[str, bytes]],
+    ) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class NewSignatureRequest:
     title: str
@@ -106,6 +118,8 @@ class NewSignatureRequest:
     note: str = ""
     filename: str = "document.pdf"
     placements: Sequence[document.Placement] | None = None
+    reminder_days: Sequence[int] = ()
+    """Days after sending when signers who have not acted yet are reminded."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from mss.signatures.pki import SigningAuthority
 from mss.signatures.ports import SignedCopyFiler
+from mss.signatures.reminders import SignatureReminders
 from mss.signatures.service import SignatureService
 from mss.signatures.timestamping import timestamper
+from mss.store.signature_reminder_sql import SqlSignatureReminderStore
 from mss.store.signature_sql import SqlSignatureStore
 from mss.webhooks.signature_events import SignatureEvents
 
@@ -36,4 +38,15 @@ def build_signature_service(
         web_url,
         filer,
         observer=SignatureEvents(runtime.webhooks, runtime.store),
+        reminders=reminders(runtime),
+    )
+
+
+def reminders(runtime: Runtime) -> SignatureReminders:
+    """Scheduled by the service, sent by the periodic worker (mss/signatures/expiry.py)."""
+    return SignatureReminders(
+        SqlSignatureReminderStore(runtime.database, runtime.store.committer),
+        runtime.queue.key,
+        runtime.store,
+        runtime.inbound,
     )

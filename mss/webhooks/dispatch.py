@@ -23,9 +23,9 @@ from crypto import DecryptionError
 from crypto.queuekey import QueueKey
 from mss.config import WebhookSettings
 from mss.periodic import PeriodicWorker
+from mss.queuesealed import open_json
 from mss.store.clock import now as store_now
 from mss.store.webhook_sql import DELIVERED, FAILED, PENDING, DeliveryRow, EndpointRow
-from mss.webhooks.sealing import open_json
 from mss.webhooks.signing import HEADER, sign
 from mss.webhooks.targets import TargetRefused, resolve
 
@@ -114,8 +114,12 @@ class WebhookWorker(PeriodicWorker):
             )
             return
         try:
-            meta = open_json(self._queue_key, "endpoint", endpoint.public_id, endpoint.sealed)
-            value = open_json(self._queue_key, "delivery", delivery.public_id, delivery.sealed)
+            meta = open_json(
+                self._queue_key, "webhook-endpoint", endpoint.public_id, endpoint.sealed
+            )
+            value = open_json(
+                self._queue_key, "webhook-delivery", delivery.public_id, delivery.sealed
+            )
         except DecryptionError:
             await self._store.record(delivery.id, FAILED, 0, None, "unreadable", self._clock())
             return

@@ -2,7 +2,7 @@
 
 An endpoint belongs to an organisation or application account; the store knows the owner only
 as a keyed hash under the server secret, and the URL and signing secret only sealed to the
-queue key (mss/webhooks/sealing.py). The secret is returned once, at registration. An event
+queue key (mss/queuesealed.py). The secret is returned once, at registration. An event
 becomes one delivery per endpoint of its owner, written durably before :meth:`emit` returns;
 the worker (mss/webhooks/dispatch.py) sends them. Things whose events arrive later (a message's
 receipts and replies, a signature request's changes) are *watched*: a keyed hash of the subject
@@ -19,9 +19,9 @@ from typing import Any, Protocol
 
 from crypto.queuekey import QueueKey
 from crypto.tags import keyed_tag
+from mss.queuesealed import open_json, seal_json
 from mss.store.clock import now as store_now
 from mss.store.webhook_sql import DeliveryRow, EndpointRow, NewDelivery
-from mss.webhooks.sealing import open_json, seal_json
 from mss.webhooks.signing import new_secret
 from mss.webhooks.targets import resolve
 
@@ -100,7 +100,7 @@ class WebhookService:
         now = self._clock()
         sealed = seal_json(
             self._queue_key.public,
-            "endpoint",
+            "webhook-endpoint",
             public_id,
             {"url": url, "secret": secret, "owner": owner_id},
         )
@@ -110,7 +110,8 @@ class WebhookService:
     async def _rows(self, owner_id: int) -> list[tuple[EndpointRow, dict[str, Any]]]:
         rows = await self._store.endpoints(self._owner_tag(owner_id))
         opened = [
-            (row, open_json(self._queue_key, "endpoint", row.public_id, row.sealed)) for row in rows
+            (row, open_json(self._queue_key, "webhook-endpoint", row.public_id, row.sealed))
+            for row in rows
         ]
         # The tag could in principle collide; the sealed owner is the authority.
         return [(row, meta) for row, meta in opened if meta["owner"] == owner_id]
@@ -146,7 +147,7 @@ class WebhookService:
         queued = []
         for row, _ in rows:
             public_id = "dlv_" + secrets.token_hex(12)
-            sealed = seal_json(self._queue_key.public, "delivery", public_id, body)
+            sealed = seal_json(self._queue_key.public, "webhook-delivery", public_id, body)
             queued.append(NewDelivery(public_id, row.id, event_type, sealed))
         await self._store.enqueue(queued, now)
         return len(queued)
@@ -159,7 +160,10 @@ class WebhookService:
         tag = self._watch_tag(subject)
         name = tag.hex()
         sealed = seal_json(
-            self._queue_key.public, "watch", name, {"owner": owner_id, "reference": reference}
+            self._queue_key.public,
+            "webhook-watch",
+            name,
+            {"owner": owner_id, "reference": reference},
         )
         await self._store.add_watch(tag, sealed, self._clock())
 
@@ -168,5 +172,5 @@ class WebhookService:
         sealed = await self._store.watch(tag)
         if sealed is None:
             return None
-        value = open_json(self._queue_key, "watch", tag.hex(), sealed)
+        value = open_json(self._queue_key, "webhook-watch", tag.hex(), sealed)
         return Watched(int(value["owner"]), dict(value["reference"]))

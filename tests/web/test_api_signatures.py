@@ -26,8 +26,10 @@ from mss.signatures.evidence import Evidence, evidence_holds
 from mss.signatures.messages import REQUEST_HEADER
 from mss.signatures.pki import SigningAuthority
 from mss.signatures.ports import CONSENT, Actor
+from mss.signatures.reminders import SignatureReminders
 from mss.signatures.verify import verify_pdf
 from mss.store.records import AccountKind
+from mss.store.signature_reminder_sql import SqlSignatureReminderStore
 from mss.store.webhook_sql import SqlWebhookStore
 from mss.webhooks.dispatch import WebhookWorker
 from mss.webhooks.signing import HEADER, verify
@@ -222,6 +224,20 @@ async def test_bad_requests_are_refused_with_a_clear_error(web: Web) -> None:
         placements=[{"page": 1, "x": 40, "y": 40, "width": 200, "height": 60}],
     )
     assert placed.status_code == 201, placed.text
+    assert (await _create(client, key, [PATIENT], reminder_days=[0])).status_code == 422
+    reminded = await _create(client, key, [PATIENT], reminder_days=[1])
+    later = datetime.now(UTC) + timedelta(days=1, minutes=1)
+    runtime = web.runtime
+    reminders = SignatureReminders(
+        SqlSignatureReminderStore(runtime.database, runtime.store.committer),
+        runtime.queue.key,
+        runtime.store,
+        runtime.inbound,
+        lambda: later,
+    )
+    assert await reminders.send_due() == 1
+    [reminder] = [r for r in await read_mailbox(runtime, PATIENT) if b"Rappel" in r]
+    assert reminded.json()["id"].encode() in reminder
     paths = (await client.get("/api/v1/openapi.json")).json()["paths"]
     assert {
         "/signature-requests",

@@ -1,5 +1,6 @@
 """Signed webhooks: endpoints (owner as a keyed hash, URL and secret sealed to the queue key),
-the durable queue and log of deliveries, and the watches that tie later events to their owner.
+the durable queue and log of deliveries, and the watches that tie later events to their owner;
+and the reminders of signature requests (messages sealed to the queue key).
 
 Revision ID: 0024
 Revises: 0019
@@ -66,9 +67,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_watches")),
         sa.UniqueConstraint("tag", name=op.f("uq_webhook_watches_tag")),
     )
+    op.create_table(
+        "signature_reminders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("due_at", sa.BigInteger(), nullable=False),
+        sa.Column("sealed", sa.LargeBinary(), nullable=False),
+        sa.Column("sent_at", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["signature_requests.id"],
+            name=op.f("fk_signature_reminders_request_id_signature_requests"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signature_reminders")),
+    )
+    op.create_index(
+        op.f("ix_signature_reminders_request_id"), "signature_reminders", ["request_id"]
+    )
+    op.create_index(
+        op.f("ix_signature_reminders_sent_at_due_at"),
+        "signature_reminders",
+        ["sent_at", "due_at"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("signature_reminders")
     op.drop_table("webhook_watches")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_endpoints")

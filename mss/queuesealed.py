@@ -1,6 +1,7 @@
-"""Sealing what the delivery worker must read with nobody signed in (endpoint URLs, secrets,
-event bodies, watches): to the server's queue key pair, whose private half lives in a file of the
-data directory (crypto/queuekey.py), so a dump of the database alone reads none of it.
+"""Sealing what an unattended worker must read with nobody signed in (webhook URLs, secrets,
+event bodies and watches; signature reminders): to the server's queue key pair, whose private
+half lives in a file of the data directory (crypto/queuekey.py), so a dump of the database alone
+reads none of it.
 
 A blob is a random content key sealed to the queue key's public half (two-byte length first),
 then the data encrypted under that key with associated data naming the row's role and id, so a
@@ -17,7 +18,7 @@ from crypto.queuekey import QueueKey
 
 
 def _aad(role: str, name: str) -> bytes:
-    return f"mss/v1/webhook/{role}/{name}".encode()
+    return f"mss/v1/queue-sealed/{role}/{name}".encode()
 
 
 def seal_json(public: bytes, role: str, name: str, value: dict[str, Any]) -> bytes:
