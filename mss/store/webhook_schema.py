@@ -2,7 +2,7 @@
 
 ``webhook_endpoints``: one row per registered endpoint. ``owner_tag`` is a keyed hash of the
 owning account (mss/webhooks/service.py), not its id; ``sealed`` holds the URL, the signing
-secret and the owner, sealed to the server's queue key pair (mss/queuesealed.py), which the
+secret, sealed to the server's queue key pair (mss/queuesealed.py), which the
 delivery worker holds in a file and a database dump does not.
 
 ``webhook_deliveries``: the durable queue and the delivery log: one row per event and endpoint,

@@ -102,19 +102,17 @@ class WebhookService:
             self._queue_key.public,
             "webhook-endpoint",
             public_id,
-            {"url": url, "secret": secret, "owner": owner_id},
+            {"url": url, "secret": secret},
         )
         await self._store.add_endpoint(public_id, self._owner_tag(owner_id), sealed, now)
         return Registered(Endpoint(public_id, url, now), secret)
 
     async def _rows(self, owner_id: int) -> list[tuple[EndpointRow, dict[str, Any]]]:
         rows = await self._store.endpoints(self._owner_tag(owner_id))
-        opened = [
+        return [
             (row, open_json(self._queue_key, "webhook-endpoint", row.public_id, row.sealed))
             for row in rows
         ]
-        # The tag could in principle collide; the sealed owner is the authority.
-        return [(row, meta) for row, meta in opened if meta["owner"] == owner_id]
 
     async def endpoints(self, owner_id: int) -> list[Endpoint]:
         return [

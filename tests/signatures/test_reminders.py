@@ -4,6 +4,7 @@ it is and who have not acted, once; none for a request no longer open."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 from datetime import UTC, datetime, timedelta
@@ -119,7 +120,20 @@ async def test_no_reminder_for_a_request_no_longer_open(runtime: Runtime) -> Non
 async def test_reminders_after_the_deadline_are_not_kept(runtime: Runtime) -> None:
     organisation = await _setup(runtime)
     created = await runtime.signatures().create(organisation, _new("Consentement", (8, 9)))
+    store = SqlSignatureReminderStore(runtime.database, runtime.store.committer)
+    assert await store.due(int(datetime.now(UTC).timestamp()) + 100 * 86400, 10) == []
     clock = Clock()
     clock.now += timedelta(days=10)
     assert await _worker(runtime, clock).run_once() == 1  # the expiry, and no reminder
     assert await _reminders(runtime, PATIENT, created.id) == []
+
+
+async def test_two_workers_send_a_reminder_once(runtime: Runtime) -> None:
+    organisation = await _setup(runtime)
+    created = await runtime.signatures().create(organisation, _new("Consentement", (1,)))
+    clock = Clock()
+    clock.now += timedelta(days=1, minutes=1)
+    first, second = _worker(runtime, clock), _worker(runtime, clock)
+    counts = await asyncio.gather(first.run_once(), second.run_once())
+    assert sorted(counts) == [0, 1]
+    assert len(await _reminders(runtime, PATIENT, created.id)) == 1
