@@ -1,9 +1,9 @@
 """Tables of the signed webhooks on the store's one ``metadata``.
 
 ``webhook_endpoints``: one row per registered endpoint. ``owner_tag`` is a keyed hash of the
-owning account (mss/webhooks/service.py), not its id; ``sealed`` holds the URL, the signing
-secret, sealed to the server's queue key pair (mss/queuesealed.py), which the
-delivery worker holds in a file and a database dump does not.
+owning account (mss/webhooks/service.py), not its id; ``sealed`` holds the URL and the signing
+secret, sealed to the server's queue key pair (mss/queuesealed.py), which the delivery worker
+holds in a file and a database dump does not.
 
 ``webhook_deliveries``: the durable queue and the delivery log: one row per event and endpoint,
 its body sealed the same way; in clear only what the worker schedules on (state, attempts, next

@@ -17,6 +17,7 @@ from webhook_receiver import Receiver
 
 from mailserver import PASSWORD, PATIENT
 from mss.config import Settings
+from mss.policy import SenderKind
 from mss.store.records import AccountKind
 from mss.store.webhook_sql import SqlWebhookStore
 from mss.submission import Envelope, Recipient
@@ -125,6 +126,17 @@ async def test_message_events_reach_a_real_receiver_signed(web: Web, receiver: R
     await web.runtime.submission.submit(
         unlocked, Envelope(PATIENT, (Recipient(ORGANISATION),)), reply
     )
+
+    # The same reply delivered to another organisation (which has an endpoint too) names a
+    # message that is not its own: nothing reaches either endpoint.
+    stranger = await _key(web, OTHER, {"webhooks"})
+    other = await client.post(
+        "/api/v1/webhooks", json={"url": receiver.url("/other")}, headers=_auth(stranger)
+    )
+    assert other.status_code == 201
+    other_account = await web.runtime.store.get_account(OTHER)
+    assert other_account is not None
+    await web.runtime.inbound.receive(PATIENT, SenderKind.PATIENT, other_account, reply)
 
     clock = Clock()
     assert await _worker(web, clock).run_once() == 4
