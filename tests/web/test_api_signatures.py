@@ -23,6 +23,7 @@ from webhook_receiver import Receiver
 from mailserver import DOCTOR, PASSWORD, PATIENT, read_mailbox
 from mss.config import Settings
 from mss.signatures.evidence import Evidence, evidence_holds
+from mss.signatures.expiry import ExpiryWorker
 from mss.signatures.messages import REQUEST_HEADER
 from mss.signatures.pki import SigningAuthority
 from mss.signatures.ports import CONSENT, Actor
@@ -30,8 +31,10 @@ from mss.signatures.reminders import SignatureReminders
 from mss.signatures.verify import verify_pdf
 from mss.store.records import AccountKind
 from mss.store.signature_reminder_sql import SqlSignatureReminderStore
+from mss.store.signature_sql import SqlSignatureStore
 from mss.store.webhook_sql import SqlWebhookStore
 from mss.webhooks.dispatch import WebhookWorker
+from mss.webhooks.events import expired_hook
 from mss.webhooks.signing import HEADER, verify
 from support import make_settings
 
@@ -248,3 +251,31 @@ async def test_bad_requests_are_refused_with_a_clear_error(web: Web) -> None:
         "/webhooks",
         "/webhooks/{endpoint_id}/deliveries",
     } <= set(paths)
+
+
+async def test_decline_and_expiry_reach_the_webhook(web: Web, receiver: Receiver) -> None:
+    """Expiry is found by the unattended worker, which holds no key: the watch names the owner."""
+    client = web.client()
+    key = await _key(web, ADMISSIONS, {"send", "status", "webhooks"})
+    hook = await client.post("/api/v1/webhooks", json={"url": receiver.url()}, headers=_auth(key))
+    assert hook.status_code == 201
+    declined = (await _create(client, key, [PATIENT])).json()
+    expiring = (await _create(client, key, [PATIENT])).json()
+    patient = Actor(await web.runtime.accounts.authenticate(PATIENT, PASSWORD))
+    await web.runtime.signatures().decline(declined["id"], patient, "Je préfère en parler")
+
+    later = datetime.now(UTC) + timedelta(days=8)
+    store = SqlSignatureStore(web.runtime.database, web.runtime.store.committer)
+    expiry = ExpiryWorker(store, 60, lambda: later, on_expired=expired_hook(web.runtime.webhooks))
+    assert await expiry.run_once() == 1
+    assert await _worker(web).run_once() == 5
+    seen = [(r.json()["type"], r.json()["data"]["signature_request_id"]) for r in receiver.received]
+    assert seen == [
+        ("signature_request.sent", declined["id"]),
+        ("signature_request.sent", expiring["id"]),
+        ("signature_request.signer_declined", declined["id"]),
+        ("signature_request.declined", declined["id"]),
+        ("signature_request.expired", expiring["id"]),
+    ]
+    status = await client.get(f"/api/v1/signature-requests/{declined['id']}", headers=_auth(key))
+    assert status.json()["decline_reason"] == "Je préfère en parler"
