@@ -234,6 +234,11 @@ def signature_routes(
             if tag is not None:
                 await idempotency.release(tag)
             raise HTTPException(422, str(error)) from None
+        except BaseException:
+            # Any other failure frees the key too, or every retry would answer 409.
+            if tag is not None:
+                await idempotency.release(tag)
+            raise
         body = _out(created).model_dump_json().encode()
         if tag is not None:
             await idempotency.answer(tag, seal_to_account(body, account.encryption_key))
