@@ -52,6 +52,7 @@ class ServiceSettings(_Section):
     queue: bool = True
     reminders: bool = True
     signatures: bool = True
+    webhooks: bool = True
 
 
 class CalendarSettings(_Section):
@@ -67,6 +68,19 @@ class SignatureSettings(_Section):
     tsa_url: str = ""
     web_url: str = ""
     expiry_poll_seconds: float = Field(60.0, gt=0)
+
+
+class WebhookSettings(_Section):
+    """Signed webhooks (mss/webhooks/): how often the worker looks for due deliveries, each
+    request's timeout, how many attempts with exponential backoff from ``first_retry_seconds``.
+    ``allow_private_targets`` lets endpoints be plain http on loopback or private addresses:
+    for development and tests only, since it opens the operator's own network to API clients."""
+
+    poll_seconds: float = Field(5.0, gt=0)
+    timeout_seconds: float = Field(10.0, gt=0, le=60)
+    max_attempts: int = Field(8, ge=1, le=30)
+    first_retry_seconds: float = Field(30.0, gt=0)
+    allow_private_targets: bool = False
 
 
 class TlsSettings(_Section):
@@ -162,6 +176,7 @@ class Settings(_Section):
     smtp: SmtpSettings = SmtpSettings()
     calendar: CalendarSettings = CalendarSettings()
     signatures: SignatureSettings = SignatureSettings()
+    webhooks: WebhookSettings = WebhookSettings()
     imap: ImapConfig = ImapConfig()
     trust: tuple[TrustedPeer, ...] = ()
 

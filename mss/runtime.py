@@ -35,11 +35,14 @@ from mss.store.records import Account
 from mss.store.repository import SqlStore
 from mss.store.trust_sql import SqlTrustStore
 from mss.store.vault_repository import SqlVaultStore
+from mss.store.webhook_sql import SqlWebhookStore
 from mss.store.webmail_repository import SqlWebmailStore
 from mss.submission import SubmissionService
 from mss.trust import TrustRegistry
 from mss.vault.service import VaultService
 from mss.vault.xdm_import import XdmErrorHook, XdmImport
+from mss.webhooks.events import MessageEvents
+from mss.webhooks.service import WebhookService
 
 if TYPE_CHECKING:
     from mss.signatures.service import SignatureService
@@ -70,6 +73,7 @@ class Runtime:
     vault: VaultService
     xdm_import: XdmImport
     api: ApiKeyService
+    webhooks: WebhookService
     _signatures: SignatureService | None = None
 
     def signatures(self) -> SignatureService:
@@ -133,6 +137,13 @@ class Runtime:
             TotpPresence(SqlWebmailStore(database, store.committer)),
         )
         api_keys = SqlApiKeyStore(database, store.committer)
+        webhooks = WebhookService(
+            SqlWebhookStore(database, store.committer),
+            queue.key,
+            server_secret,
+            settings.webhooks.allow_private_targets,
+        )
+        inbound.add_observer(MessageEvents(webhooks))
         return cls(
             settings,
             database,
@@ -155,6 +166,7 @@ class Runtime:
                 store,
                 server_secret,
             ),
+            webhooks,
         )
 
     async def close(self) -> None:

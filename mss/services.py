@@ -14,10 +14,15 @@ from mss.imap.server import ImapService
 from mss.queue import QueueWorker
 from mss.runtime import Runtime
 from mss.signatures.expiry import ExpiryWorker
+from mss.signatures.reminders import SignatureReminders
 from mss.smtp.mx import MxHandler
 from mss.smtp.service import SmtpService
 from mss.smtp.submission_handler import SubmissionHandler
+from mss.store.signature_reminder_sql import SqlSignatureReminderStore
 from mss.store.signature_sql import SqlSignatureStore
+from mss.store.webhook_sql import SqlWebhookStore
+from mss.webhooks.dispatch import WebhookWorker
+from mss.webhooks.events import expired_hook
 from webmail.service import WebService
 
 
@@ -75,6 +80,21 @@ def build_services(runtime: Runtime) -> list[Service]:
             ExpiryWorker(
                 SqlSignatureStore(runtime.database, runtime.store.committer),
                 settings.signatures.expiry_poll_seconds,
+                on_expired=expired_hook(runtime.webhooks),
+                reminders=SignatureReminders(
+                    SqlSignatureReminderStore(runtime.database, runtime.store.committer),
+                    runtime.queue.key,
+                    runtime.store,
+                    runtime.inbound,
+                ),
+            )
+        )
+    if enabled.webhooks:
+        services.append(
+            WebhookWorker(
+                SqlWebhookStore(runtime.database, runtime.store.committer),
+                runtime.queue.key,
+                settings.webhooks,
             )
         )
     return services

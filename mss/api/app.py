@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -27,10 +27,13 @@ from mss.accounts import UnlockedAccount
 from mss.api.keys import KeyRateLimit
 from mss.api.message import ApiMessage, build_mail
 from mss.api.service import ApiCaller, ApiKeyRefused, ApiKeyService
+from mss.api.signature_routes import SignatureApi, signature_routes
+from mss.api.webhook_routes import WebhookApi, webhook_routes
 from mss.policy import PolicyError
 from mss.store.api_repository import Claim
 from mss.store.clock import now as store_now
 from mss.submission import Envelope, Recipient, SubmitResult
+from mss.webhooks.events import envelope_subject, message_subject
 from mss.xdm.package import XdmBuildError, XdmDocument
 
 MAX_DOCUMENTS = 20
@@ -60,6 +63,14 @@ class RequestStore(Protocol):
     async def release(self, tag: bytes) -> None: ...
 
 
+class EventSink(Protocol):
+    """The webhooks' side of a send (mss/webhooks/service.py)."""
+
+    async def watch(self, subject: str, owner_id: int, reference: dict[str, Any]) -> None: ...
+
+    async def emit(self, owner_id: int, event_type: str, data: dict[str, Any]) -> int: ...
+
+
 @dataclass(frozen=True)
 class ApiParts:
     """What the API needs from the core, as narrow interfaces."""
@@ -72,6 +83,9 @@ class ApiParts:
     server_secret: bytes
     hostname: str
     max_document_bytes: int
+    webhooks: WebhookApi | None = None
+    signatures: Callable[[], SignatureApi] | None = None
+    events: EventSink | None = None
 
 
 class DocumentMeta(BaseModel):
@@ -185,6 +199,14 @@ def create_api(parts: ApiParts) -> FastAPI:
         redoc_url=None,
     )
     api.state.parts = parts
+    if parts.webhooks is not None:
+        api.include_router(webhook_routes(parts.webhooks, caller_with("webhooks")))
+    if parts.signatures is not None:
+        api.include_router(
+            signature_routes(
+                parts.signatures, parts.requests, parts.server_secret, _SENDER, _READER
+            )
+        )
 
     @api.post(
         "/messages",
@@ -261,6 +283,9 @@ def create_api(parts: ApiParts) -> FastAPI:
             public_id = secrets.token_hex(16)
             recipients = tuple(Recipient(r) for r in meta.recipients)
             envelope = Envelope(account.address, recipients, env_id=public_id)
+            if parts.events is not None:
+                # Before sending: a local recipient's receipt arrives during the submission.
+                await _watch(parts.events, account.id, message_id, public_id)
             result = await parts.submission.submit(caller.unlocked, envelope, raw)
         except (PolicyError, XdmBuildError, ValueError) as error:
             if tag is not None:
@@ -274,6 +299,10 @@ def create_api(parts: ApiParts) -> FastAPI:
         await parts.messages.add(account.id, public_id, sealed, store_now())
         if tag is not None:
             await parts.requests.answer(tag, sealed)
+        if parts.events is not None:
+            for address in result.delivered:
+                data = {"message_id": public_id, "recipient": address}
+                await parts.events.emit(account.id, "message.delivered", data)
         return JSONResponse(json.loads(body), status_code=201)
 
     @api.get(
@@ -295,6 +324,14 @@ def create_api(parts: ApiParts) -> FastAPI:
         return Status(id=sent.id, message_id=sent.message_id, recipients=recipients)
 
     return api
+
+
+async def _watch(events: EventSink, owner_id: int, message_id: str, public_id: str) -> None:
+    """Receipts name the Message-ID (RFC 8098 §3.2.5), delivery reports the ENVID (RFC 3461
+    §4.4), replies the Message-ID in In-Reply-To or References (RFC 5322 §3.6.4)."""
+    reference = {"message_id": public_id}
+    await events.watch(message_subject(message_id), owner_id, reference)
+    await events.watch(envelope_subject(public_id), owner_id, reference)
 
 
 def _metadata(text: str, count: int) -> MessageMeta:

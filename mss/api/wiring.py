@@ -23,5 +23,8 @@ def build_api(runtime: Runtime) -> FastAPI:
             server_secret=load_or_create_secret(settings.data_path(settings.security.server_key)),
             hostname=settings.hostname,
             max_document_bytes=settings.limits.max_message_bytes,
+            webhooks=runtime.webhooks,
+            signatures=runtime.signatures,
+            events=runtime.webhooks,
         )
     )

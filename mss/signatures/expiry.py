@@ -4,7 +4,7 @@ when they next open the request, and no one can view, sign or decline it any mor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -26,7 +26,13 @@ class ExpiringStore(Protocol):
     ) -> bool: ...
 
 
-async def expire_due(store: ExpiringStore, now: datetime) -> int:
+ExpiredHook = Callable[[str], Awaitable[None]]
+"""Told the hex id of each request just expired (webhooks)."""
+
+
+async def expire_due(
+    store: ExpiringStore, now: datetime, on_expired: ExpiredHook | None = None
+) -> int:
     """Expire every open request whose deadline has passed; how many were."""
     expired = 0
     for row in await store.due_to_expire(int(now.timestamp()), RequestState.SENT.value):
@@ -37,10 +43,18 @@ async def expire_due(store: ExpiringStore, now: datetime) -> int:
             row.public_id, row.revision, row.state, done.state.value, row.signer_states
         ):
             expired += 1
+            if on_expired is not None:
+                await on_expired(row.public_id.hex())
     return expired
 
 
+class DueReminders(Protocol):
+    async def send_due(self) -> int: ...
+
+
 class ExpiryWorker(PeriodicWorker):
+    """Deadlines, then the reminders due (mss/signatures/reminders.py), in one round."""
+
     name = "signatures"
 
     def __init__(
@@ -48,13 +62,20 @@ class ExpiryWorker(PeriodicWorker):
         store: ExpiringStore,
         poll_seconds: float,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_expired: ExpiredHook | None = None,
+        reminders: DueReminders | None = None,
     ) -> None:
         super().__init__(poll_seconds)
         self._store = store
         self._clock = clock
+        self._on_expired = on_expired
+        self._reminders = reminders
 
     def describe(self) -> list[str]:
-        return [f"signature deadlines: checked every {self._poll:g} s"]
+        return [f"signature deadlines and reminders: checked every {self._poll:g} s"]
 
     async def run_once(self) -> int:
-        return await expire_due(self._store, self._clock())
+        handled = await expire_due(self._store, self._clock(), self._on_expired)
+        if self._reminders is not None:
+            handled += await self._reminders.send_due()
+        return handled

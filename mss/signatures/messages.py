@@ -98,3 +98,28 @@ def outcome(
             item.data, maintype=item.maintype, subtype=item.subtype, filename=item.filename
         )
     return message.as_bytes(policy=WRITING)
+
+
+def reminder(
+    sender: Party,
+    signer: Party,
+    request_id: str,
+    title: str,
+    link: str,
+    expires_at: datetime,
+) -> bytes:
+    """Written with the request, sent by the reminder worker if the signer has not acted yet."""
+    lines = [
+        "Bonjour,",
+        "",
+        f"Pour rappel, {sender.name or sender.address} attend votre signature sur le document "
+        f"« {title} ».",
+        "",
+        "Pour le lire en entier puis le signer ou refuser de le signer, ouvrez ce lien après "
+        "connexion à votre messagerie sécurisée :",
+        link,
+        "",
+        f"Cette demande expire le {_until(expires_at)}.",
+    ]
+    subject = f"Rappel : document à signer : {title}"
+    return _message(sender, signer, subject, "\n".join(lines), request_id).as_bytes(policy=WRITING)

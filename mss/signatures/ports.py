@@ -87,6 +87,27 @@ class SignedCopyFiler(Protocol):
     async def file_signed(self, owner: Account, pdf: bytes, title: str, filename: str) -> None: ...
 
 
+class SignatureObserver(Protocol):
+    """Told of every change once it is written (webhooks): ``previous`` holds the signers'
+    states before the change, ``None`` for a new request."""
+
+    async def changed(
+        self, opened: OpenedRequest, previous: tuple[SignerState, ...] | None
+    ) -> None: ...
+
+
+class ReminderScheduler(Protocol):
+    """Keeps the reminders written with a request (mss/signatures/reminders.py)."""
+
+    async def schedule(
+        self,
+        public_id: bytes,
+        organisation: str,
+        dates: Sequence[datetime],
+        messages: Sequence[tuple[str, bytes]],
+    ) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class NewSignatureRequest:
     title: str
@@ -97,6 +118,8 @@ class NewSignatureRequest:
     note: str = ""
     filename: str = "document.pdf"
     placements: Sequence[document.Placement] | None = None
+    reminder_days: Sequence[int] = ()
+    """Days after sending when signers who have not acted yet are reminded."""
 
 
 @dataclass(frozen=True, slots=True)

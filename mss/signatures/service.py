@@ -15,7 +15,7 @@ import hashlib
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pyhanko.sign.timestamps import TimeStamper
@@ -41,7 +41,9 @@ from mss.signatures.ports import (
     NewSignatureRequest,
     OpenedRequest,
     Receiver,
+    ReminderScheduler,
     Sender,
+    SignatureObserver,
     SignatureStore,
     SignedCopyFiler,
     SignerView,
@@ -86,6 +88,8 @@ class SignatureService:
         base_url: str,
         filer: SignedCopyFiler | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        observer: SignatureObserver | None = None,
+        reminders: ReminderScheduler | None = None,
     ) -> None:
         self._store = store
         self._accounts = accounts
@@ -96,6 +100,8 @@ class SignatureService:
         self._base_url = base_url.rstrip("/")
         self._filer = filer
         self._clock = clock
+        self._observer = observer
+        self._reminders = reminders
 
     def link(self, request_id: str) -> str:
         return f"{self._base_url}/signatures/{request_id}"
@@ -151,7 +157,39 @@ class SignatureService:
                 raw = self._invitation(loaded, account)
                 envelope = Envelope(organisation.address, (Recipient(account.address),))
                 await self._sender.submit(actor.who, envelope, raw)
-        return _opened(loaded)
+        if self._reminders is not None and new.reminder_days:
+            await self._schedule_reminders(loaded, signers, new.reminder_days, now)
+        opened = _opened(loaded)
+        if self._observer is not None:
+            await self._observer.changed(opened, None)
+        return opened
+
+    async def _schedule_reminders(
+        self, loaded: _Loaded, signers: list[Account], days: Sequence[int], now: datetime
+    ) -> None:
+        """Reminder dates before the deadline; each signer's message is written now."""
+        assert self._reminders is not None
+        expires_at = loaded.request.expires_at
+        dates = [now + timedelta(days=d) for d in days if d > 0]
+        request_id = loaded.row.public_id.hex()
+        notes = [
+            (
+                account.address,
+                messages.reminder(
+                    _organisation(loaded),
+                    messages.Party(account.address, account.display_name),
+                    request_id,
+                    loaded.body["title"],
+                    self.link(request_id),
+                    expires_at,
+                ),
+            )
+            for account in signers
+        ]
+        organisation = loaded.body["organisation"]["address"]
+        await self._reminders.schedule(
+            loaded.row.public_id, organisation, [d for d in dates if d < expires_at], notes
+        )
 
     async def open(self, request_id: str, who: UnlockedAccount) -> OpenedRequest:
         return _opened(await self._load(request_id, who))
@@ -381,10 +419,14 @@ class SignatureService:
                 document=seal_document(loaded.key, public_id, revision, loaded.pdf),
             )
             if await self._store.replace(row, loaded.row.revision, loaded.row.state):
+                previous = tuple(SignerState(state) for state in loaded.row.signer_states)
                 loaded.row = row
                 for notice in loaded.notices:
                     await notice()
-                return _opened(loaded)
+                opened = _opened(loaded)
+                if self._observer is not None:
+                    await self._observer.changed(opened, previous)
+                return opened
         raise NotAllowed("the request changed too often; try again")
 
 

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING
 
 from mss.signatures.pki import SigningAuthority
 from mss.signatures.ports import SignedCopyFiler
+from mss.signatures.reminders import SignatureReminders
 from mss.signatures.service import SignatureService
 from mss.signatures.timestamping import timestamper
+from mss.store.signature_reminder_sql import SqlSignatureReminderStore
 from mss.store.signature_sql import SqlSignatureStore
+from mss.webhooks.signature_events import SignatureEvents
 
 if TYPE_CHECKING:
     from mss.runtime import Runtime
@@ -34,4 +37,16 @@ def build_signature_service(
         timestamper(authority, settings.signatures.tsa_url),
         web_url,
         filer,
+        observer=SignatureEvents(runtime.webhooks, runtime.store),
+        reminders=reminders(runtime),
+    )
+
+
+def reminders(runtime: Runtime) -> SignatureReminders:
+    """Scheduled by the service, sent by the periodic worker (mss/signatures/expiry.py)."""
+    return SignatureReminders(
+        SqlSignatureReminderStore(runtime.database, runtime.store.committer),
+        runtime.queue.key,
+        runtime.store,
+        runtime.inbound,
     )

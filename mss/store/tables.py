@@ -8,9 +8,11 @@ from mss.store import (  # noqa: F401
     queue_schema,
     receipt_schema,
     schema,
+    signature_reminder_schema,
     signature_schema,
     subscription_schema,
     vault_schema,
+    webhook_schema,
     webmail_schema,
 )
 

@@ -1,0 +1,1 @@
+"""Signed webhooks: endpoints an establishment registers, events queued durably, delivered."""
