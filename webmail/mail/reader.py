@@ -1,4 +1,8 @@
-"""Reading one patient's mail: folders with counts, pages of a folder, search, one message.
+"""Reading one patient's mail: folders with counts, pages of a folder, its conversations,
+search, one message.
+
+This is the webmail's one reading path: every sealed summary and content it shows is opened
+here and nowhere else, so that a later step can move the opening into the browser.
 
 Every method takes the signed-in account and looks mailboxes up under it: a mailbox id of
 another account is "not found", exactly like one that does not exist, and a UID is only ever
@@ -19,16 +23,11 @@ from mss.store.errors import NotFound
 from mss.store.mailpage_sql import SortKey
 from mss.store.records import Account, Mailbox, MessageRecord
 from mss.store.repository import SqlStore
+from mss.store.webmail_records import MessageHead
 from mss.store.webmail_repository import SqlWebmailStore
-from webmail.mail.rowcache import RowCache
-from webmail.mail.summaries import (
-    ListItem,
-    list_item,
-    matches,
-    open_record_summary,
-    row_text,
-    searchable,
-)
+from webmail.mail.rowcache import RowCache, RowText
+from webmail.mail.summaries import ListItem, list_item, matches, row_text, searchable
+from webmail.mail.threads import Conversation, group
 
 ROLE_ORDER = ("inbox", "drafts", "sent", "archive", "junk", "trash")
 _ROLES = {
@@ -39,6 +38,9 @@ _ROLES = {
     "\\Archive": "archive",
 }
 SEARCH_CHUNK = 100
+THREAD_SCAN = 2000
+"""A folder is grouped into conversations from its newest messages up to this many; a larger
+one is listed message by message (its rows would cost too much to open on every page)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,15 @@ class SearchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ConversationPage:
+    conversations: list[Conversation[ListItem]]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+@dataclass(frozen=True, slots=True)
 class OpenedMessage:
     record: MessageRecord
     summary: MessageSummary
@@ -88,10 +99,80 @@ class MailReader:
     def _row(self, record: MessageRecord, keys: AccountKeys, token: SessionToken) -> ListItem:
         """The list row of ``record``, from the session's row cache when it was seen before."""
         text = self._rows.get(token, record.object_id)
-        if text is None:
-            text = row_text(open_record_summary(record, keys))
-            self._rows.put(token, record.object_id, text)
-        return list_item(record, text)
+        return list_item(record, text or self._open_row(record, keys, token))
+
+    def _open_row(self, record: MessageRecord, keys: AccountKeys, token: SessionToken) -> RowText:
+        text = row_text(open_summary(record, open_content_key(record, keys)))
+        self._rows.put(token, record.object_id, text)
+        return text
+
+    async def _heads_rows(
+        self, owner: UnlockedAccount, token: SessionToken, heads: list[MessageHead]
+    ) -> list[ListItem]:
+        """Rows of ``heads`` (one mailbox): cached ones as they are, the others opened from
+        their summaries, read in one query."""
+        texts: dict[int, RowText] = {}
+        missing: list[int] = []
+        for head in heads:
+            cached = self._rows.get(token, head.object_id)
+            if cached is None:
+                missing.append(head.uid)
+            else:
+                texts[head.uid] = cached
+        if missing:
+            for record in await self._store.get_messages(heads[0].mailbox_id, missing):
+                texts[record.uid] = self._open_row(record, owner.keys, token)
+        return [list_item(head, texts[head.uid]) for head in heads if head.uid in texts]
+
+    async def recent_rows(
+        self, owner: UnlockedAccount, token: SessionToken, mailbox: Mailbox
+    ) -> list[ListItem] | None:
+        """Rows of the whole folder, newest first; None when it holds over THREAD_SCAN."""
+        heads = await self._web.newest_heads(mailbox.id, THREAD_SCAN + 1)
+        if len(heads) > THREAD_SCAN:
+            return None
+        return await self._heads_rows(owner, token, heads) if heads else []
+
+    async def conversations(
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        mailbox: Mailbox,
+        page: int,
+        per_page: int,
+        unseen_only: bool = False,
+    ) -> ConversationPage | None:
+        """One page of the folder's conversations, newest first (an unread filter keeps those
+        with an unread message); None for a folder too large to group."""
+        rows = await self.recent_rows(owner, token, mailbox)
+        if rows is None:
+            return None
+        found = group(rows)
+        if unseen_only:
+            found = [c for c in found if any(not m.seen for m in c.messages)]
+        pages = max((len(found) + per_page - 1) // per_page, 1)
+        page = min(max(page, 1), pages)
+        start = (page - 1) * per_page
+        return ConversationPage(found[start : start + per_page], len(found), page, pages, per_page)
+
+    async def thread(
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        mailboxes: list[Mailbox],
+        mailbox: Mailbox,
+        uid: int,
+    ) -> Conversation[ListItem] | None:
+        """The conversation of message ``uid`` of ``mailbox``, gathered over ``mailboxes`` (the
+        folder and the Sent one, so the patient's own replies show in it)."""
+        rows: list[ListItem] = []
+        for each in mailboxes:
+            found = await self.recent_rows(owner, token, each)
+            rows.extend(found or [])
+        for conversation in group(rows):
+            if any(m.mailbox_id == mailbox.id and m.uid == uid for m in conversation.messages):
+                return conversation
+        return None
 
     async def folders(self, account: Account) -> list[Folder]:
         found = []
