@@ -174,6 +174,9 @@ async def message(
             "images": request.query_params.get("images") == "1",
             "sandbox": FRAME_SANDBOX,
             "documents": await state.vault.list(session.unlocked),
+            "saved_paths": await state.actions.saved_attachments(
+                session.unlocked, opened, [a.path for a in view.attachments]
+            ),
             "invitation": await state.runtime.calendar.event_of_message(
                 session.unlocked, mailbox.id, uid
             ),
