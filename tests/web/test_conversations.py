@@ -100,8 +100,11 @@ async def test_the_preview_is_never_stored_in_clear(web: Web, canary: str) -> No
     ).encode()
     await professional_writes(web, PATIENT, raw)
     patient = await sign_in(web, PATIENT)
-    page = (await patient.get(f"/mail/{await patient.folder_id()}")).text
+    inbox = await patient.folder_id()
+    page = (await patient.get(f"/mail/{inbox}")).text
     assert f"Votre taux {canary} est normal." in page
+    [listed] = (await patient.get(f"/api/mailboxes/{inbox}/messages")).json()["messages"]
+    assert listed["preview"] == f"Votre taux {canary} est normal."
     dump = await dump_database(web.runtime)
     assert not [n for n in encodings_of(canary, raw) if n in dump]
 
