@@ -66,9 +66,14 @@ async def test_an_exchange_of_eight_is_one_row_with_its_count_and_preview(web: W
     marked = re.search(r'data-seen-uids="([\d ]+)"', opened)
     assert marked is not None and len(marked.group(1).split()) == 8
 
+    # One more reply: the conversation grows (the session's grouping is not reused).
+    await professional_writes(web, PATIENT, exchange(9)[8])
+    grown = ROW.findall((await patient.get(f"/mail/{inbox}")).text)
+    assert len(grown) == 2 and grown[0][1] == "9", grown
+
     # A search, or a sort by size, lists messages one by one.
     flat = (await patient.get(f"/mail/{inbox}", params={"sort": "size"})).text
-    assert len(ROW.findall(flat)) == 9
+    assert len(ROW.findall(flat)) == 10
 
 
 async def test_a_reply_from_the_patient_shows_in_the_conversation(web: Web) -> None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from crypto.session import SessionToken
+from webmail.mail.threadcache import ThreadCache
 from webmail.mail.threads import drop_prefixes, group, message_ids, normalise_subject
 
 
@@ -104,3 +106,17 @@ def test_replies_without_their_original_join_each_other() -> None:
 
 def test_empty_subjects_are_never_joined_by_subject() -> None:
     assert grouped(Mail(1, "Re:"), Mail(2, "Re: "), Mail(3, "")) == [[3], [2], [1]]
+
+
+def test_the_thread_cache_holds_only_for_the_same_messages_and_session() -> None:
+    cache = ThreadCache()
+    token, other = SessionToken.generate(), SessionToken.generate()
+    keys = [(1, 1), (1, 2), (2, 7)]
+    groups = [[(2, 7), (1, 1)], [(1, 2)]]
+    cache.put(token, [1, 2], keys, groups)
+    assert cache.get(token, [1, 2], list(reversed(keys))) == groups
+    assert cache.get(token, [1, 2], [*keys, (1, 3)]) is None, "a new message regroups"
+    assert cache.get(token, [1], keys) is None
+    assert cache.get(other, [1, 2], keys) is None
+    [(_, blob)] = cache._entries.values()
+    assert b"[[2, 7]" not in blob, "kept encrypted under the session key"

@@ -27,6 +27,7 @@ from mss.store.webmail_records import MessageHead
 from mss.store.webmail_repository import SqlWebmailStore
 from webmail.mail.rowcache import RowCache, RowText
 from webmail.mail.summaries import ListItem, list_item, matches, row_text, searchable
+from webmail.mail.threadcache import MessageKey, ThreadCache
 from webmail.mail.threads import Conversation, group
 
 ROLE_ORDER = ("inbox", "drafts", "sent", "archive", "junk", "trash")
@@ -38,6 +39,7 @@ _ROLES = {
     "\\Archive": "archive",
 }
 SEARCH_CHUNK = 100
+SEEN = "\\Seen"
 THREAD_SCAN = 2000
 """A folder is grouped into conversations from its newest messages up to this many; a larger
 one is listed message by message (its rows would cost too much to open on every page)."""
@@ -91,10 +93,17 @@ def role_of(mailbox: Mailbox) -> str:
 
 
 class MailReader:
-    def __init__(self, store: SqlStore, web: SqlWebmailStore, rows: RowCache) -> None:
+    def __init__(
+        self,
+        store: SqlStore,
+        web: SqlWebmailStore,
+        rows: RowCache,
+        threads: ThreadCache | None = None,
+    ) -> None:
         self._store = store
         self._web = web
         self._rows = rows
+        self._threads = threads or ThreadCache()
 
     def _row(self, record: MessageRecord, keys: AccountKeys, token: SessionToken) -> ListItem:
         """The list row of ``record``, from the session's row cache when it was seen before."""
@@ -106,32 +115,60 @@ class MailReader:
         self._rows.put(token, record.object_id, text)
         return text
 
-    async def _heads_rows(
+    async def _rows_of(
         self, owner: UnlockedAccount, token: SessionToken, heads: list[MessageHead]
-    ) -> list[ListItem]:
-        """Rows of ``heads`` (one mailbox): cached ones as they are, the others opened from
-        their summaries, read in one query."""
-        texts: dict[int, RowText] = {}
-        missing: list[int] = []
+    ) -> dict[MessageKey, ListItem]:
+        """Rows of ``heads``: cached ones as they are, the others opened from their summaries,
+        read in one query per folder."""
+        texts: dict[MessageKey, RowText] = {}
+        missing: dict[int, list[int]] = {}
         for head in heads:
             cached = self._rows.get(token, head.object_id)
             if cached is None:
-                missing.append(head.uid)
+                missing.setdefault(head.mailbox_id, []).append(head.uid)
             else:
-                texts[head.uid] = cached
-        if missing:
-            for record in await self._store.get_messages(heads[0].mailbox_id, missing):
-                texts[record.uid] = self._open_row(record, owner.keys, token)
-        return [list_item(head, texts[head.uid]) for head in heads if head.uid in texts]
+                texts[head.mailbox_id, head.uid] = cached
+        for mailbox_id, uids in missing.items():
+            for record in await self._store.get_messages(mailbox_id, uids):
+                texts[mailbox_id, record.uid] = self._open_row(record, owner.keys, token)
+        return {
+            (h.mailbox_id, h.uid): list_item(h, texts[h.mailbox_id, h.uid])
+            for h in heads
+            if (h.mailbox_id, h.uid) in texts
+        }
 
-    async def recent_rows(
-        self, owner: UnlockedAccount, token: SessionToken, mailbox: Mailbox
-    ) -> list[ListItem] | None:
-        """Rows of the whole folder, newest first; None when it holds over THREAD_SCAN."""
-        heads = await self._web.newest_heads(mailbox.id, THREAD_SCAN + 1)
-        if len(heads) > THREAD_SCAN:
-            return None
-        return await self._heads_rows(owner, token, heads) if heads else []
+    async def _grouped(
+        self, owner: UnlockedAccount, token: SessionToken, mailboxes: list[Mailbox]
+    ) -> tuple[dict[MessageKey, MessageHead], list[list[MessageKey]]] | None:
+        """The messages of ``mailboxes`` and their conversations (newest first, each newest
+        first); None when one folder holds over THREAD_SCAN messages. The grouping is reused
+        from the session's thread cache while the folders hold the same messages."""
+        heads: dict[MessageKey, MessageHead] = {}
+        for mailbox in mailboxes:
+            found = await self._web.newest_heads(mailbox.id, THREAD_SCAN + 1)
+            if len(found) > THREAD_SCAN:
+                return None
+            heads.update(((h.mailbox_id, h.uid), h) for h in found)
+        ids = [mailbox.id for mailbox in mailboxes]
+        groups = self._threads.get(token, ids, list(heads))
+        if groups is None:
+            rows = await self._rows_of(owner, token, list(heads.values()))
+            found_groups = group(rows.values())
+            groups = [[(m.mailbox_id, m.uid) for m in c.messages] for c in found_groups]
+            self._threads.put(token, ids, list(heads), groups)
+        return heads, groups
+
+    async def _conversations(
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        heads: dict[MessageKey, MessageHead],
+        groups: list[list[MessageKey]],
+    ) -> list[Conversation[ListItem]]:
+        """The rows of ``groups`` (only theirs are read), as conversations."""
+        rows = await self._rows_of(owner, token, [heads[k] for g in groups for k in g])
+        built = [tuple(rows[k] for k in members if k in rows) for members in groups]
+        return [Conversation(messages) for messages in built if messages]
 
     async def conversations(
         self,
@@ -144,16 +181,17 @@ class MailReader:
     ) -> ConversationPage | None:
         """One page of the folder's conversations, newest first (an unread filter keeps those
         with an unread message); None for a folder too large to group."""
-        rows = await self.recent_rows(owner, token, mailbox)
-        if rows is None:
+        grouped = await self._grouped(owner, token, [mailbox])
+        if grouped is None:
             return None
-        found = group(rows)
+        heads, groups = grouped
         if unseen_only:
-            found = [c for c in found if any(not m.seen for m in c.messages)]
-        pages = max((len(found) + per_page - 1) // per_page, 1)
+            groups = [g for g in groups if any(SEEN not in heads[k].flags for k in g)]
+        pages = max((len(groups) + per_page - 1) // per_page, 1)
         page = min(max(page, 1), pages)
         start = (page - 1) * per_page
-        return ConversationPage(found[start : start + per_page], len(found), page, pages, per_page)
+        shown = await self._conversations(owner, token, heads, groups[start : start + per_page])
+        return ConversationPage(shown, len(groups), page, pages, per_page)
 
     async def thread(
         self,
@@ -165,13 +203,14 @@ class MailReader:
     ) -> Conversation[ListItem] | None:
         """The conversation of message ``uid`` of ``mailbox``, gathered over ``mailboxes`` (the
         folder and the Sent one, so the patient's own replies show in it)."""
-        rows: list[ListItem] = []
-        for each in mailboxes:
-            found = await self.recent_rows(owner, token, each)
-            rows.extend(found or [])
-        for conversation in group(rows):
-            if any(m.mailbox_id == mailbox.id and m.uid == uid for m in conversation.messages):
-                return conversation
+        grouped = await self._grouped(owner, token, mailboxes)
+        if grouped is None:
+            return None
+        heads, groups = grouped
+        for members in groups:
+            if (mailbox.id, uid) in members:
+                built = await self._conversations(owner, token, heads, [members])
+                return built[0] if built else None
         return None
 
     async def folders(self, account: Account) -> list[Folder]:
