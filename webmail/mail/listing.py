@@ -26,7 +26,6 @@ class ListRow:
     has_attachments: bool
     preview: str
     count: int
-    unseen_uids: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +49,6 @@ def message_row(item: ListItem) -> ListRow:
         has_attachments=item.has_attachments,
         preview=item.preview,
         count=1,
-        unseen_uids=() if item.seen else (item.uid,),
     )
 
 
@@ -61,16 +59,14 @@ def conversation_row(conversation: Conversation[ListItem]) -> ListRow:
     if conversation.count == 1:
         return message_row(newest)
     subject = drop_prefixes(conversation.messages[-1].subject)[0]
-    unseen = tuple(m.uid for m in conversation.messages if not m.seen)
     return ListRow(
         uid=newest.uid,
         subject=subject,
         sender=newest.sender,
         date=newest.date,
-        seen=not unseen,
+        seen=all(m.seen for m in conversation.messages),
         draft=newest.draft,
         has_attachments=any(m.has_attachments for m in conversation.messages),
         preview=newest.preview,
         count=conversation.count,
-        unseen_uids=unseen,
     )
