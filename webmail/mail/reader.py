@@ -19,6 +19,7 @@ from crypto.session import SessionToken
 from mss.accounts import UnlockedAccount
 from mss.mailcrypto import MessageSummary, open_content, open_content_key, open_summary
 from mss.mime import iter_text
+from mss.reading.opening import open_batch
 from mss.store.errors import NotFound
 from mss.store.mailpage_sql import SortKey
 from mss.store.records import Account, Mailbox, MessageRecord
@@ -129,8 +130,13 @@ class MailReader:
             else:
                 texts[head.mailbox_id, head.uid] = cached
         for mailbox_id, uids in missing.items():
-            for record in await self._store.get_messages(mailbox_id, uids):
-                texts[mailbox_id, record.uid] = self._open_row(record, owner.keys, token)
+            records = await self._store.get_messages(mailbox_id, uids)
+            # A whole folder's first grouping: opened on the core's thread pool.
+            opened = await open_batch(records, owner.keys, None)
+            for record in records:
+                text = row_text(opened[record.uid][0])
+                self._rows.put(token, record.object_id, text)
+                texts[mailbox_id, record.uid] = text
         return {
             (h.mailbox_id, h.uid): list_item(h, texts[h.mailbox_id, h.uid])
             for h in heads
