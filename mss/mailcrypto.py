@@ -1,7 +1,8 @@
 """Which key and which associated data protect each part of a stored message.
 
 A message is one random content key sealed to its owner, and two ciphertexts under it: the
-summary (structure, envelope, header block, exact internal date and size) and the content (the
+summary (structure, envelope, header block, exact internal date and size, a one-line preview
+of the text) and the content (the
 raw RFC 5322 bytes). Both are bound to the message's random object id and to their role, so
 neither can be moved to another row or swapped with the other.
 
@@ -30,6 +31,7 @@ from crypto.objects import associated_data, new_object_id
 from mss.coarse import clear_date, clear_size, content_padding, summary_padding
 from mss.mime import parse_message, structure_from_json, structure_to_json
 from mss.mime.model import MessageStructure
+from mss.mime.preview import preview_of
 from mss.store.records import MessageRecord, NewMessage
 
 _LENGTH = struct.Struct(">I")
@@ -44,6 +46,9 @@ class MessageSummary:
     header: bytes
     internal_date: int
     size: int
+    preview: str = ""
+    """The start of the body's text (``mss.mime.preview``); "" for messages delivered before
+    previews were kept."""
 
 
 def _aad(object_id: bytes, role: bytes) -> bytes:
@@ -51,8 +56,13 @@ def _aad(object_id: bytes, role: bytes) -> bytes:
 
 
 def encode_summary(summary: MessageSummary, padding: int = 0) -> bytes:
-    """Exact date and size, structure, header block, then ``padding`` zero octets."""
+    """Exact date and size, structure, header block, preview, then ``padding`` zero octets.
+
+    The preview comes last, length first: in a summary written before it was kept, the same
+    place holds padding (zero octets, so a zero length) or nothing, which both read as none.
+    """
     encoded = structure_to_json(summary.structure)
+    preview = summary.preview.encode()
     return b"".join(
         (
             _EXACT.pack(summary.internal_date, summary.size),
@@ -60,6 +70,8 @@ def encode_summary(summary: MessageSummary, padding: int = 0) -> bytes:
             encoded,
             _LENGTH.pack(len(summary.header)),
             summary.header,
+            _LENGTH.pack(len(preview)),
+            preview,
             bytes(padding),
         )
     )
@@ -74,7 +86,20 @@ def decode_summary(data: bytes) -> MessageSummary:
     start += length
     (header_length,) = _LENGTH.unpack_from(data, start)
     start += _LENGTH.size
-    return MessageSummary(structure, data[start : start + header_length], internal_date, size)
+    header = data[start : start + header_length]
+    start += header_length
+    return MessageSummary(structure, header, internal_date, size, _preview(data, start))
+
+
+def _preview(data: bytes, start: int) -> str:
+    """The preview at ``start``; "" where an older summary has only padding, or nothing."""
+    if len(data) - start < _LENGTH.size:
+        return ""
+    (length,) = _LENGTH.unpack_from(data, start)
+    start += _LENGTH.size
+    if length > len(data) - start:
+        return ""
+    return data[start : start + length].decode("utf-8", "replace")
 
 
 def _decode_unpadded(data: bytes, record: MessageRecord) -> MessageSummary:
@@ -90,7 +115,9 @@ def seal_message(
 ) -> NewMessage:
     """Parse, summarise and encrypt ``raw`` for the owner of public key ``owner_key``."""
     structure = parse_message(raw)
-    summary = MessageSummary(structure, raw[: structure.header_end], internal_date, len(raw))
+    summary = MessageSummary(
+        structure, raw[: structure.header_end], internal_date, len(raw), preview_of(raw, structure)
+    )
     object_id = new_object_id()
     key = new_content_key()
     pad = content_padding(len(raw))

@@ -24,6 +24,7 @@ from webmail.api import account, agenda, auth, compose, live, mail, receipts, si
 from webmail.api.deps import api_session
 from webmail.pages import (
     agenda_pages,
+    attachment_pages,
     auth_pages,
     form_signin,
     mail_pages,
@@ -73,6 +74,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         signatures.router,
         signature_pages.router,
         receipts.router,
+        attachment_pages.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

@@ -107,19 +107,37 @@ def _filename(part: BodyPart) -> str | None:
         return value
 
 
+def _inline(part: BodyPart, in_related: bool) -> bool:
+    """An image the HTML body shows through ``cid:`` (RFC 2387 multipart/related, RFC 2392):
+    it is part of the body, not an attachment, unless its sender marked it as one."""
+    disposition = part.disposition[0] if part.disposition else None
+    return (
+        in_related
+        and part.content_id is not None
+        and part.content_type == "image"
+        and disposition != "attachment"
+    )
+
+
 def attachments(structure: MessageStructure) -> list[AttachmentInfo]:
-    """Leaves marked as attachments or named, and non-text leaves outside the main body.
+    """Leaves marked as attachments or named, and non-text leaves outside the main body; the
+    inline images of a multipart/related body are not attachments.
 
     An encapsulated message counts as one attachment; its own parts are not listed.
     """
     main = _main_body(structure.body)
     found: list[AttachmentInfo] = []
-    stack: list[tuple[PartPath, BodyPart]] = [((), structure.body)]
+    stack: list[tuple[PartPath, BodyPart, bool]] = [((), structure.body, False)]
     while stack:
-        path, part = stack.pop()
+        path, part, in_related = stack.pop()
         if part.children:
+            related = part.subtype == "related"
             numbered = enumerate(part.children, 1)
-            stack.extend(((*path, number), child) for number, child in reversed(list(numbered)))
+            stack.extend(
+                ((*path, number), child, related) for number, child in reversed(list(numbered))
+            )
+            continue
+        if _inline(part, in_related):
             continue
         disposition = part.disposition[0] if part.disposition else None
         filename = _filename(part)

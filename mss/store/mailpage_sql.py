@@ -18,8 +18,9 @@ from sqlalchemy import ColumnElement, UnaryExpression, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mss.store.message_sql import IN_CHUNK, record_from_row
+from mss.store.records import decode_flags
 from mss.store.schema import contents, messages
-from mss.store.webmail_records import MessagePage
+from mss.store.webmail_records import MessageHead, MessagePage
 
 
 class SortKey(enum.StrEnum):
@@ -69,6 +70,35 @@ async def newest_uids(conn: AsyncConnection, mailbox_id: int, limit: int) -> lis
         .limit(limit)
     )
     return [int(uid) for uid in rows.scalars()]
+
+
+async def newest_heads(conn: AsyncConnection, mailbox_id: int, limit: int) -> list[MessageHead]:
+    """The newest messages' narrow columns, newest first: a folder's conversations are grouped
+    from these, and only the summaries the session has not opened yet are read after."""
+    rows = await conn.execute(
+        select(
+            messages.c.mailbox_id,
+            messages.c.uid,
+            messages.c.flags,
+            messages.c.internal_date,
+            messages.c.size,
+            messages.c.object_id,
+        )
+        .where(messages.c.mailbox_id == mailbox_id)
+        .order_by(messages.c.uid.desc())
+        .limit(limit)
+    )
+    return [
+        MessageHead(
+            row.mailbox_id,
+            row.uid,
+            decode_flags(row.flags),
+            row.internal_date,
+            row.size,
+            bytes(row.object_id),
+        )
+        for row in rows
+    ]
 
 
 async def select_contents(conn: AsyncConnection, object_ids: Sequence[bytes]) -> dict[bytes, bytes]:

@@ -4,6 +4,8 @@ and share SQLite's one writer with mail delivery)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mss.store import vault_sql
@@ -29,6 +31,10 @@ class SqlVaultStore:
             return WriteResult(await vault_sql.insert_document(conn, account_id, document))
 
         return await self._committer.run(job)
+
+    async def filed_tags(self, account_id: int, tags: Sequence[bytes]) -> dict[bytes, int]:
+        async with self._database.reader.connect() as conn:
+            return await vault_sql.select_tagged(conn, account_id, tags)
 
     async def list_documents(self, account_id: int) -> list[DocumentRecord]:
         async with self._database.reader.connect() as conn:

@@ -3,6 +3,7 @@ reaches a row, so one patient's request cannot touch another's document."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
@@ -64,6 +65,21 @@ async def select_by_tag(
         )
     ).first()
     return document_from_row(row) if row is not None else None
+
+
+async def select_tagged(
+    conn: AsyncConnection, account_id: int, tags: Sequence[bytes]
+) -> dict[bytes, int]:
+    """Of ``tags``, those the owner has filed, each with its document's id."""
+    if not tags:
+        return {}
+    rows = await conn.execute(
+        select(vault_documents.c.content_tag, vault_documents.c.id).where(
+            vault_documents.c.account_id == account_id,
+            vault_documents.c.content_tag.in_(list(dict.fromkeys(tags))),
+        )
+    )
+    return {bytes(row.content_tag): int(row.id) for row in rows}
 
 
 async def update_meta(

@@ -59,3 +59,16 @@ class MessagePage:
 
     total: int
     records: list[MessageRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHead:
+    """A message's clear columns without its sealed key and summary: what grouping a folder
+    into conversations reads for messages whose list row the session has already opened."""
+
+    mailbox_id: int
+    uid: int
+    flags: frozenset[str]
+    internal_date: int
+    size: int
+    object_id: bytes

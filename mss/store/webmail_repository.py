@@ -14,6 +14,7 @@ from mss.store import mailpage_sql, session_sql
 from mss.store.database import Database
 from mss.store.mailpage_sql import SortKey
 from mss.store.webmail_records import (
+    MessageHead,
     MessagePage,
     NewWebSession,
     SessionWithAccount,
@@ -121,6 +122,10 @@ class SqlWebmailStore:
     async def newest_uids(self, mailbox_id: int, limit: int) -> list[int]:
         async with self._database.reader.connect() as conn:
             return await mailpage_sql.newest_uids(conn, mailbox_id, limit)
+
+    async def newest_heads(self, mailbox_id: int, limit: int) -> list[MessageHead]:
+        async with self._database.reader.connect() as conn:
+            return await mailpage_sql.newest_heads(conn, mailbox_id, limit)
 
     async def contents(self, object_ids: Sequence[bytes]) -> dict[bytes, bytes]:
         async with self._database.reader.connect() as conn:

@@ -8,7 +8,7 @@ file for an owner who is not signed in; reading and renaming take the unlocked a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from mss.accounts import UnlockedAccount
@@ -43,6 +43,13 @@ class VaultService:
     async def add(self, owner: UnlockedAccount, meta: DocumentMeta, content: bytes) -> Document:
         """As :meth:`file`, with the document as filed (its first metadata if it was known)."""
         return await self.get(owner, await self.file(owner.account, meta, content))
+
+    async def filed(self, owner: Account, contents: Sequence[bytes]) -> list[int | None]:
+        """For each of ``contents``, the id of the owner's document holding it, or None: what
+        lets a page say "already in my documents" (the same keyed tag as :meth:`file`)."""
+        tags = [content_tag(self._secret, owner.id, content) for content in contents]
+        found = await self._store.filed_tags(owner.id, tags)
+        return [found.get(tag) for tag in tags]
 
     async def file_signed(self, owner: Account, pdf: bytes, title: str, filename: str) -> None:
         """The signature service's ``SignedCopyFiler``: a signer's copy of the signed PDF."""

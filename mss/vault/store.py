@@ -6,6 +6,7 @@ exactly like one that never existed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from mss.store.vault_records import DocumentRecord, NewDocument
@@ -13,6 +14,10 @@ from mss.store.vault_records import DocumentRecord, NewDocument
 
 class VaultStore(Protocol):
     async def add_document(self, account_id: int, document: NewDocument) -> DocumentRecord: ...
+
+    async def filed_tags(self, account_id: int, tags: Sequence[bytes]) -> dict[bytes, int]:
+        """Of ``tags``, the content tags the owner has filed, each with its document's id."""
+        ...
 
     async def list_documents(self, account_id: int) -> list[DocumentRecord]: ...
 

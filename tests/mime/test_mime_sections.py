@@ -124,3 +124,22 @@ def test_a_message_that_is_only_a_document() -> None:
     assert attachments(parse_message(raw)) == [
         AttachmentInfo((1,), None, "application/pdf", 8, None)
     ]
+
+
+def test_inline_images_of_a_related_body_are_not_attachments() -> None:
+    # RFC 2387: the images an HTML body shows through cid: (RFC 2392) are part of the body;
+    # one its sender marked as an attachment, or one without a Content-ID, is still listed.
+    raw = (
+        b'Content-Type: multipart/mixed; boundary="m"\r\n\r\n'
+        b'--m\r\nContent-Type: multipart/related; boundary="r"\r\n\r\n'
+        b'--r\r\nContent-Type: text/html\r\n\r\n<img src="cid:logo@x">\r\n'
+        b"--r\r\nContent-Type: image/png\r\nContent-ID: <logo@x>\r\n"
+        b'Content-Disposition: inline; filename="logo.png"\r\n\r\nPNG\r\n'
+        b"--r\r\nContent-Type: image/png\r\nContent-ID: <plan@x>\r\n"
+        b'Content-Disposition: attachment; filename="plan.png"\r\n\r\nPNG\r\n'
+        b"--r--\r\n"
+        b'--m\r\nContent-Type: application/pdf; name="cr.pdf"\r\nContent-ID: <cr@x>\r\n\r\n'
+        b"%PDF\r\n--m--\r\n"
+    )
+    listed = [(a.path, a.filename) for a in attachments(parse_message(raw))]
+    assert listed == [((1, 3), "plan.png"), ((2,), "cr.pdf")]

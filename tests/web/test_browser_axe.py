@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from pdfs import plain_pdf
 from playwright.async_api import Browser, Page
 
 from mailserver import PASSWORD, PATIENT
@@ -15,6 +16,7 @@ from mss.delivery import deliver
 from .browser import axe_violations, needs_axe, needs_chromium, new_page, screenshot
 from .harness import Web, professional_writes, with_attachment
 from .test_browser_comfort import newsletter
+from .test_conversations import exchange
 
 pytestmark = [needs_chromium, needs_axe]
 
@@ -27,8 +29,12 @@ async def clean(page: Page, name: str) -> None:
 
 @pytest.mark.parametrize("width", [1280, 360])
 async def test_every_page_has_no_axe_violation(web: Web, browser: Browser, width: int) -> None:
-    raw = with_attachment(PATIENT, "Vaccination", "Rappel de vaccination.", "rappel.pdf", b"%PDF")
+    raw = with_attachment(
+        PATIENT, "Vaccination", "Rappel de vaccination.", "rappel.pdf", plain_pdf(1)
+    )
     await professional_writes(web, PATIENT, raw)
+    for mail in exchange(3):
+        thread = await deliver(web.runtime.store, web.accounts[PATIENT], "INBOX", mail)
     html = await deliver(web.runtime.store, web.accounts[PATIENT], "INBOX", newsletter(PATIENT))
     context, page = await new_page(browser, width, 800)
     await page.goto(f"{web.url}/login")
@@ -42,10 +48,15 @@ async def test_every_page_has_no_axe_violation(web: Web, browser: Browser, width
         await page.get_by_role("button", name=re.compile("^Dossiers")).click()
     await clean(page, f"inbox-{width}")
 
-    await page.locator("#listing a", has_text="Vaccination").click()
+    await page.locator("#listing a", has_text="Rappel de vaccination.").click()
     await page.wait_for_url(re.compile(r"/mail/\d+/\d+$"))
     message = page.url
     await clean(page, f"message-{width}")
+    await page.get_by_role("link", name="Afficher rappel.pdf").click()
+    await page.locator('.pdf-page[data-page="1"][data-rendered="true"]').wait_for()
+    await clean(page, f"pdf-viewer-{width}")
+    await page.goto(f"{web.url}/mail/{thread.mailbox_id}/{thread.uid}")
+    await clean(page, f"conversation-{width}")
     await page.goto(f"{web.url}/mail/{html.mailbox_id}/{html.uid}")
     await clean(page, f"newsletter-{width}")
     await page.goto(f"{message}/reply")

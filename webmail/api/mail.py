@@ -132,6 +132,28 @@ async def attachment(
     return attachment_response(decoded_body(opened.raw, part), info.filename)
 
 
+@router.get("/{mailbox_id}/messages/{uid}/attachments/{path}/image", response_class=Response)
+async def attachment_image(
+    state: State, session: Session, mailbox: OwnedMailbox, uid: int, path: str
+) -> Response:
+    """A raster image attachment shown by the viewer page, from this origin: served as the
+    image it is (PNG, JPEG, GIF or WebP only, never SVG), inline, with a policy that lets it
+    run nothing and load nothing; 404 for any other kind, which stays a download."""
+    opened = await state.reader.open(session.unlocked, mailbox, uid)
+    found = find_attachment(opened.summary.structure, path)
+    media = found[1].image_type if found is not None else None
+    if found is None or media is None:
+        raise NotFound("no such image")
+    return Response(
+        decoded_body(opened.raw, found[0]),
+        media_type=media,
+        headers={
+            "content-disposition": "inline",
+            "content-security-policy": "default-src 'none'; sandbox",
+        },
+    )
+
+
 @router.post("/{mailbox_id}/messages/{uid}/attachments/{path}/vault", response_model=DocumentOut)
 async def save_to_vault(
     state: State, session: Session, mailbox: OwnedMailbox, uid: int, path: str

@@ -74,6 +74,7 @@ class MessageSummaryOut(BaseModel):
     answered: bool
     draft: bool
     has_attachments: bool
+    preview: str = ""
 
     @classmethod
     def of(cls, item: ListItem) -> MessageSummaryOut:
@@ -88,6 +89,7 @@ class MessageSummaryOut(BaseModel):
             answered=item.answered,
             draft=item.draft,
             has_attachments=item.has_attachments,
+            preview=item.preview,
         )
 
 

@@ -25,7 +25,7 @@ from mss.vault.model import Document, DocumentMeta, DocumentSource
 from mss.vault.service import VaultService
 from webmail.mail.compose import Outgoing, build_message
 from webmail.mail.headers import decode_text, header_date
-from webmail.mail.reader import MailReader, role_of
+from webmail.mail.reader import MailReader, OpenedMessage, role_of
 from webmail.mail.view import find_attachment
 
 SEEN = "\\Seen"
@@ -113,6 +113,17 @@ class MailActions:
         if previous is not None:
             await self._store.expunge(previous.mailbox.id, [previous.uid])
         return appended
+
+    async def saved_attachments(
+        self, owner: UnlockedAccount, opened: OpenedMessage, paths: Sequence[str]
+    ) -> dict[str, int]:
+        """Of the attachments at ``paths``, those already in the vault, with their document's
+        id: the page offers "Enregistrer" only for the others, after a reload too."""
+        parts = [find_attachment(opened.summary.structure, path) for path in paths]
+        wanted = [(path, found[0]) for path, found in zip(paths, parts, strict=True) if found]
+        contents = [decoded_body(opened.raw, part) for _, part in wanted]
+        filed = await self._vault.filed(owner.account, contents)
+        return {path: doc for (path, _), doc in zip(wanted, filed, strict=True) if doc is not None}
 
     async def save_attachment(self, owner: UnlockedAccount, ref: MessageRef, path: str) -> Document:
         """File one attachment of a message in the vault, noting which message it came from."""

@@ -1,4 +1,8 @@
-"""Reading one patient's mail: folders with counts, pages of a folder, search, one message.
+"""Reading one patient's mail: folders with counts, pages of a folder, its conversations,
+search, one message.
+
+This is the webmail's one reading path: every sealed summary and content it shows is opened
+here and nowhere else, so that a later step can move the opening into the browser.
 
 Every method takes the signed-in account and looks mailboxes up under it: a mailbox id of
 another account is "not found", exactly like one that does not exist, and a UID is only ever
@@ -15,20 +19,17 @@ from crypto.session import SessionToken
 from mss.accounts import UnlockedAccount
 from mss.mailcrypto import MessageSummary, open_content, open_content_key, open_summary
 from mss.mime import iter_text
+from mss.reading.opening import open_batch
 from mss.store.errors import NotFound
 from mss.store.mailpage_sql import SortKey
 from mss.store.records import Account, Mailbox, MessageRecord
 from mss.store.repository import SqlStore
+from mss.store.webmail_records import MessageHead
 from mss.store.webmail_repository import SqlWebmailStore
-from webmail.mail.rowcache import RowCache
-from webmail.mail.summaries import (
-    ListItem,
-    list_item,
-    matches,
-    open_record_summary,
-    row_text,
-    searchable,
-)
+from webmail.mail.rowcache import RowCache, RowText
+from webmail.mail.summaries import ListItem, list_item, matches, row_text, searchable
+from webmail.mail.threadcache import MessageKey, ThreadCache
+from webmail.mail.threads import Conversation, group
 
 ROLE_ORDER = ("inbox", "drafts", "sent", "archive", "junk", "trash")
 _ROLES = {
@@ -39,6 +40,10 @@ _ROLES = {
     "\\Archive": "archive",
 }
 SEARCH_CHUNK = 100
+SEEN = "\\Seen"
+THREAD_SCAN = 2000
+"""A folder is grouped into conversations from its newest messages up to this many; a larger
+one is listed message by message (its rows would cost too much to open on every page)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,15 @@ class SearchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ConversationPage:
+    conversations: list[Conversation[ListItem]]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+@dataclass(frozen=True, slots=True)
 class OpenedMessage:
     record: MessageRecord
     summary: MessageSummary
@@ -80,18 +94,130 @@ def role_of(mailbox: Mailbox) -> str:
 
 
 class MailReader:
-    def __init__(self, store: SqlStore, web: SqlWebmailStore, rows: RowCache) -> None:
+    def __init__(
+        self,
+        store: SqlStore,
+        web: SqlWebmailStore,
+        rows: RowCache,
+        threads: ThreadCache | None = None,
+    ) -> None:
         self._store = store
         self._web = web
         self._rows = rows
+        self._threads = threads or ThreadCache()
 
     def _row(self, record: MessageRecord, keys: AccountKeys, token: SessionToken) -> ListItem:
         """The list row of ``record``, from the session's row cache when it was seen before."""
         text = self._rows.get(token, record.object_id)
-        if text is None:
-            text = row_text(open_record_summary(record, keys))
-            self._rows.put(token, record.object_id, text)
-        return list_item(record, text)
+        return list_item(record, text or self._open_row(record, keys, token))
+
+    def _open_row(self, record: MessageRecord, keys: AccountKeys, token: SessionToken) -> RowText:
+        text = row_text(open_summary(record, open_content_key(record, keys)))
+        self._rows.put(token, record.object_id, text)
+        return text
+
+    async def _rows_of(
+        self, owner: UnlockedAccount, token: SessionToken, heads: list[MessageHead]
+    ) -> dict[MessageKey, ListItem]:
+        """Rows of ``heads``: cached ones as they are, the others opened from their summaries,
+        read in one query per folder."""
+        texts: dict[MessageKey, RowText] = {}
+        missing: dict[int, list[int]] = {}
+        for head in heads:
+            cached = self._rows.get(token, head.object_id)
+            if cached is None:
+                missing.setdefault(head.mailbox_id, []).append(head.uid)
+            else:
+                texts[head.mailbox_id, head.uid] = cached
+        for mailbox_id, uids in missing.items():
+            records = await self._store.get_messages(mailbox_id, uids)
+            # A whole folder's first grouping: opened on the core's thread pool.
+            opened = await open_batch(records, owner.keys, None)
+            for record in records:
+                text = row_text(opened[record.uid][0])
+                self._rows.put(token, record.object_id, text)
+                texts[mailbox_id, record.uid] = text
+        return {
+            (h.mailbox_id, h.uid): list_item(h, texts[h.mailbox_id, h.uid])
+            for h in heads
+            if (h.mailbox_id, h.uid) in texts
+        }
+
+    async def _grouped(
+        self, owner: UnlockedAccount, token: SessionToken, mailboxes: list[Mailbox]
+    ) -> tuple[dict[MessageKey, MessageHead], list[list[MessageKey]]] | None:
+        """The messages of ``mailboxes`` and their conversations (newest first, each newest
+        first); None when one folder holds over THREAD_SCAN messages. The grouping is reused
+        from the session's thread cache while the folders hold the same messages."""
+        heads: dict[MessageKey, MessageHead] = {}
+        for mailbox in mailboxes:
+            found = await self._web.newest_heads(mailbox.id, THREAD_SCAN + 1)
+            if len(found) > THREAD_SCAN:
+                return None
+            heads.update(((h.mailbox_id, h.uid), h) for h in found)
+        ids = [mailbox.id for mailbox in mailboxes]
+        groups = self._threads.get(token, ids, list(heads))
+        if groups is None:
+            rows = await self._rows_of(owner, token, list(heads.values()))
+            found_groups = group(rows.values())
+            groups = [[(m.mailbox_id, m.uid) for m in c.messages] for c in found_groups]
+            self._threads.put(token, ids, list(heads), groups)
+        return heads, groups
+
+    async def _conversations(
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        heads: dict[MessageKey, MessageHead],
+        groups: list[list[MessageKey]],
+    ) -> list[Conversation[ListItem]]:
+        """The rows of ``groups`` (only theirs are read), as conversations."""
+        rows = await self._rows_of(owner, token, [heads[k] for g in groups for k in g])
+        built = [tuple(rows[k] for k in members if k in rows) for members in groups]
+        return [Conversation(messages) for messages in built if messages]
+
+    async def conversations(
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        mailbox: Mailbox,
+        page: int,
+        per_page: int,
+        unseen_only: bool = False,
+    ) -> ConversationPage | None:
+        """One page of the folder's conversations, newest first (an unread filter keeps those
+        with an unread message); None for a folder too large to group."""
+        grouped = await self._grouped(owner, token, [mailbox])
+        if grouped is None:
+            return None
+        heads, groups = grouped
+        if unseen_only:
+            groups = [g for g in groups if any(SEEN not in heads[k].flags for k in g)]
+        pages = max((len(groups) + per_page - 1) // per_page, 1)
+        page = min(max(page, 1), pages)
+        start = (page - 1) * per_page
+        shown = await self._conversations(owner, token, heads, groups[start : start + per_page])
+        return ConversationPage(shown, len(groups), page, pages, per_page)
+
+    async def thread(
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        mailboxes: list[Mailbox],
+        mailbox: Mailbox,
+        uid: int,
+    ) -> Conversation[ListItem] | None:
+        """The conversation of message ``uid`` of ``mailbox``, gathered over ``mailboxes`` (the
+        folder and the Sent one, so the patient's own replies show in it)."""
+        grouped = await self._grouped(owner, token, mailboxes)
+        if grouped is None:
+            return None
+        heads, groups = grouped
+        for members in groups:
+            if (mailbox.id, uid) in members:
+                built = await self._conversations(owner, token, heads, [members])
+                return built[0] if built else None
+        return None
 
     async def folders(self, account: Account) -> list[Folder]:
         found = []

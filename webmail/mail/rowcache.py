@@ -34,17 +34,33 @@ class RowText:
     """The exact internal date and size, from the sealed summary (the row's are perturbed);
     None in rows cached before they were kept here."""
     size: int | None = None
+    preview: str = ""
+    """The one line of text under the subject, from the sealed summary."""
+    message_id: str = ""
+    """Message-ID, and the ids of References and In-Reply-To, that group conversations."""
+    references: tuple[str, ...] = ()
 
     def encode(self) -> bytes:
         people = [[p.name, p.address] for p in self.recipients]
         sender = [self.sender.name, self.sender.address] if self.sender else None
-        values = [self.subject, sender, people, self.has_attachments, self.date, self.size]
+        values = [
+            self.subject,
+            sender,
+            people,
+            self.has_attachments,
+            self.date,
+            self.size,
+            self.preview,
+            self.message_id,
+            list(self.references),
+        ]
         return json.dumps(values).encode()
 
     @classmethod
     def decode(cls, data: bytes) -> RowText:
-        subject, sender, people, attached, *exact = json.loads(data)
-        date, size = exact if len(exact) == 2 else (None, None)
+        subject, sender, people, attached, date, size, preview, message_id, references = json.loads(
+            data
+        )
         return cls(
             str(subject),
             Person(str(sender[0]), str(sender[1])) if sender else None,
@@ -52,6 +68,9 @@ class RowText:
             bool(attached),
             None if date is None else int(date),
             None if size is None else int(size),
+            str(preview),
+            str(message_id),
+            tuple(str(r) for r in references),
         )
 
 

@@ -1,15 +1,18 @@
-"""A list row from a stored message: only the encrypted summary is opened, never the body."""
+"""A list row from a stored message's opened summary: never the body (the preview was taken
+from it at delivery and sealed in the summary)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crypto import AccountKeys
-from mss.mailcrypto import MessageSummary, open_content_key, open_summary
+from mss.mailcrypto import MessageSummary
 from mss.mime import attachments
+from mss.mime.headers import read_header_block
 from mss.store.records import MessageRecord
+from mss.store.webmail_records import MessageHead
 from webmail.mail.headers import Person, decode_text, people
 from webmail.mail.rowcache import RowText
+from webmail.mail.threads import message_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +28,24 @@ class ListItem:
     answered: bool
     draft: bool
     has_attachments: bool
+    preview: str = ""
+    message_id: str = ""
+    references: tuple[str, ...] = ()
+    mailbox_id: int = 0
 
 
-def open_record_summary(record: MessageRecord, keys: AccountKeys) -> MessageSummary:
-    return open_summary(record, open_content_key(record, keys))
+def _references(summary: MessageSummary) -> tuple[str, ...]:
+    """The ids this message answers: References, then In-Reply-To (RFC 5322 §3.6.4)."""
+    fields = read_header_block(summary.header, 0, len(summary.header)).fields
+    value = fields.get("references") or b""
+    in_reply_to = summary.structure.envelope.in_reply_to or ""
+    return message_ids(value.decode("ascii", "replace") + " " + in_reply_to)
 
 
 def row_text(summary: MessageSummary) -> RowText:
     envelope = summary.structure.envelope
     senders = people(envelope.from_)
+    own = message_ids(envelope.message_id or "")
     return RowText(
         subject=decode_text(envelope.subject),
         sender=senders[0] if senders else None,
@@ -41,10 +53,13 @@ def row_text(summary: MessageSummary) -> RowText:
         has_attachments=bool(attachments(summary.structure)),
         date=summary.internal_date,
         size=summary.size,
+        preview=summary.preview,
+        message_id=own[0] if own else "",
+        references=_references(summary),
     )
 
 
-def list_item(record: MessageRecord, text: RowText) -> ListItem:
+def list_item(record: MessageRecord | MessageHead, text: RowText) -> ListItem:
     return ListItem(
         uid=record.uid,
         subject=text.subject,
@@ -57,6 +72,10 @@ def list_item(record: MessageRecord, text: RowText) -> ListItem:
         answered="\\Answered" in record.flags,
         draft="\\Draft" in record.flags,
         has_attachments=text.has_attachments,
+        preview=text.preview,
+        message_id=text.message_id,
+        references=text.references,
+        mailbox_id=record.mailbox_id,
     )
 
 

@@ -22,12 +22,47 @@ from webmail.mail.sanitize import SanitisedHtml, sanitise
 PartPath = tuple[int, ...]
 
 
+VIEWABLE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+"""Raster images the browser shows from the origin; never SVG, which may carry scripts."""
+_IMAGE_EXTENSIONS = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
+    """``size`` is the decoded size, what the patient's file will weigh, when the message's
+    content was at hand; the encoded size otherwise (about a third more for base64)."""
+
     path: str
     filename: str
     content_type: str
     size: int
+
+    @property
+    def image_type(self) -> str | None:
+        """The media type to show the attachment as an image under, if it is a viewable one:
+        its declared type, or its file name's when the sender declared none useful."""
+        if self.content_type in VIEWABLE_IMAGES:
+            return self.content_type
+        if self.content_type in ("application/octet-stream", "image/jpg"):
+            return _IMAGE_EXTENSIONS.get(self.filename.rsplit(".", 1)[-1].lower())
+        return None
+
+    @property
+    def viewer(self) -> str | None:
+        """Which in-browser viewer shows it: "pdf", "image", or None (download only)."""
+        pdf = self.content_type == "application/pdf" or (
+            self.content_type == "application/octet-stream"
+            and self.filename.lower().endswith(".pdf")
+        )
+        if pdf:
+            return "pdf"
+        return "image" if self.image_type else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +112,23 @@ def readable_parts(structure: MessageStructure) -> tuple[BodyPart | None, BodyPa
     return plain, html
 
 
-def _attachment(info: AttachmentInfo, index: int) -> Attachment:
+def _attachment(info: AttachmentInfo, index: int, size: int | None = None) -> Attachment:
     name = info.filename or f"piece-jointe-{index}"
-    return Attachment(".".join(map(str, info.path)), name, info.content_type, info.size)
+    path = ".".join(map(str, info.path))
+    return Attachment(path, name, info.content_type, info.size if size is None else size)
+
+
+def _decoded_size(structure: MessageStructure, raw: bytes, info: AttachmentInfo) -> int:
+    part = find_part(structure, info.path)
+    return len(decoded_body(raw, part)) if part is not None else info.size
+
+
+def listed_attachments(structure: MessageStructure, raw: bytes) -> list[Attachment]:
+    """The message's attachments with their decoded sizes."""
+    return [
+        _attachment(info, index, _decoded_size(structure, raw, info))
+        for index, info in enumerate(attachments(structure), 1)
+    ]
 
 
 def build_view(
@@ -105,7 +154,7 @@ def build_view(
         flags=record.flags,
         text=text,
         has_html=html is not None,
-        attachments=[_attachment(a, i) for i, a in enumerate(attachments(structure), 1)],
+        attachments=listed_attachments(structure, raw),
     )
 
 
@@ -143,7 +192,8 @@ def _inline(structure: MessageStructure, raw: bytes, budget: int) -> dict[str, s
 
 
 def find_attachment(structure: MessageStructure, path: str) -> tuple[BodyPart, Attachment] | None:
-    """The attachment at ``path`` ("2", "1.3"), only if it is one the view lists."""
+    """The attachment at ``path`` ("2", "1.3"), only if it is one the view lists (its size
+    there is the encoded one: the caller decodes the part)."""
     for index, info in enumerate(attachments(structure), 1):
         if ".".join(map(str, info.path)) == path:
             part = find_part(structure, info.path)

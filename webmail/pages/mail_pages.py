@@ -12,14 +12,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from mss.store.errors import NotFound
 from mss.store.mailpage_sql import SortKey
+from mss.store.records import Mailbox
 from webmail.api.deps import PageSession, State
-from webmail.api.mail import list_messages
 from webmail.i18n import language_of
 from webmail.mail.compose import read_draft, reply
 from webmail.mail.frame import FRAME_SANDBOX, frame_document, frame_policy
+from webmail.mail.listing import ListView, conversation_row, message_row
 from webmail.mail.reader import role_of
 from webmail.mail.signature_card import signature_card
+from webmail.mail.summaries import ListItem
+from webmail.mail.threads import Conversation
 from webmail.mail.view import MessageView, build_view, html_body
 from webmail.pages.render import render, translator
 from webmail.security import cookies
@@ -64,13 +68,48 @@ class ListQuery:
 Listing = Annotated[ListQuery, Depends()]
 
 
+async def list_view(
+    state: WebState, session: WebSession, mailbox: Mailbox, query: ListQuery
+) -> ListView:
+    """Conversations when the folder is listed newest first; messages for a search or another
+    order (or a folder too large to group)."""
+    size = state.settings.page_size
+    if not query.q.strip() and query.sort is SortKey.DATE and query.order == "desc":
+        grouped = await state.reader.conversations(
+            session.unlocked, session.token, mailbox, query.page, size, query.unseen
+        )
+        if grouped is not None:
+            rows = [conversation_row(c) for c in grouped.conversations]
+            return ListView(rows, grouped.total, grouped.page, grouped.pages)
+    if query.q.strip():
+        found = await state.reader.search(
+            session.unlocked,
+            session.token,
+            mailbox,
+            query.q,
+            size,
+            state.settings.search_scan_limit,
+        )
+        rows = [message_row(item) for item in found.items]
+        return ListView(rows, len(rows), 1, 1, found.scanned, found.complete)
+    page = await state.reader.page(
+        session.unlocked,
+        session.token,
+        mailbox,
+        query.page,
+        size,
+        query.sort,
+        query.order != "asc",
+        query.unseen,
+    )
+    return ListView([message_row(i) for i in page.items], page.total, page.page, page.pages)
+
+
 async def _listing(
     state: WebState, session: WebSession, mailbox_id: int, query: ListQuery
 ) -> dict[str, Any]:
     mailbox = await state.reader.mailbox(session.account, mailbox_id)
-    listed = await list_messages(
-        state, session, mailbox, query.page, None, query.sort, query.order, query.unseen, query.q
-    )
+    listed = await list_view(state, session, mailbox, query)
     return {"mailbox": mailbox, "listing": listed, "query": query, "role": role_of(mailbox)}
 
 
@@ -93,6 +132,21 @@ async def rows(
     return render(request, "_listing.html", context)
 
 
+async def _thread(
+    state: WebState, session: WebSession, mailbox: Mailbox, uid: int
+) -> Conversation[ListItem] | None:
+    """The message's conversation over its folder and the Sent folder; None when alone."""
+    folders = [mailbox]
+    try:
+        sent = await state.reader.special(session.account, "sent")
+    except NotFound:
+        sent = None
+    if sent is not None and sent.id != mailbox.id:
+        folders.append(sent)
+    found = await state.reader.thread(session.unlocked, session.token, folders, mailbox, uid)
+    return found if found is not None and found.count > 1 else None
+
+
 @router.get("/mail/{mailbox_id}/{uid}")
 async def message(
     request: Request, state: State, session: PageSession, mailbox_id: int, uid: int
@@ -104,15 +158,25 @@ async def message(
     if view.has_html:
         cleaned = html_body(opened.summary.structure, opened.raw, False, 0)
         remote = cleaned.remote_images if cleaned else 0
+    thread = await _thread(state, session, mailbox, uid)
+    unseen = [uid] if "\\Seen" not in view.flags else []
+    if thread is not None:
+        # Opening a conversation reads it all: its unread messages of this folder are marked.
+        unseen = [m.uid for m in thread.messages if m.mailbox_id == mailbox.id and not m.seen]
     context = await _common(state, session)
     context.update(
         {
             "mailbox": mailbox,
             "view": view,
+            "thread": thread,
+            "unseen_uids": unseen,
             "remote_images": remote,
             "images": request.query_params.get("images") == "1",
             "sandbox": FRAME_SANDBOX,
             "documents": await state.vault.list(session.unlocked),
+            "saved_paths": await state.actions.saved_attachments(
+                session.unlocked, opened, [a.path for a in view.attachments]
+            ),
             "invitation": await state.runtime.calendar.event_of_message(
                 session.unlocked, mailbox.id, uid
             ),

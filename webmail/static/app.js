@@ -205,7 +205,8 @@
 
   async function markSeen(article) {
     const mailbox = article.dataset.mailbox;
-    await api("POST", `/api/mailboxes/${mailbox}/flags`, { uids: [Number(article.dataset.uid)], seen: true });
+    const uids = (article.dataset.seenUids || article.dataset.uid).split(" ").map(Number);
+    await api("POST", `/api/mailboxes/${mailbox}/flags`, { uids, seen: true });
   }
 
   /* Fetch the open folder's list (or, on a message page, its folder's) and swap it in. */
