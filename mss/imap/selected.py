@@ -51,16 +51,22 @@ class SelectedMailbox:
         # Rows that differ from the snapshot: expunged ones not reported yet, own flag changes.
         self._own: dict[int, MessageIndexEntry] = {}
         self._tracker = recent
-        self.recent = recent.claim(mailbox.id, self.uids, take=not readonly)
+        # Filled by ``claim_recent`` once the view exists (the claim is a store round trip).
+        self.recent: set[int] = set()
         self.expunged: set[int] = set()
         self.changed: set[int] = set()
         self.dirty = False
         # The MODSEQ the next refresh must at least see (FRESH: whatever is committed by then).
         self.wanted = 0
         self._reported_exists = len(self.uids)
-        self._reported_recent = len(self.recent)
+        self._reported_recent = 0
         # The flags the client was told of by FLAGS (mss.imap.keywords keeps it).
         self.announced: frozenset[str] = frozenset()
+
+    async def claim_recent(self) -> None:
+        """Take the messages no other session has seen yet (SELECT's ``* n RECENT``)."""
+        self.recent = await self._tracker.claim(self.mailbox.id, self.uids, take=not self.readonly)
+        self._reported_recent = len(self.recent)
 
     @property
     def exists(self) -> int:
@@ -190,7 +196,7 @@ class SelectedMailbox:
         self._snapshot = fresh
         added = fresh.uids[bisect.bisect_right(fresh.uids, self.largest_uid) :]
         self.uids = fresh.uids if kept else mine + added
-        self.recent |= self._tracker.claim(self.mailbox.id, added, take=not self.readonly)
+        self.recent |= await self._tracker.claim(self.mailbox.id, added, take=not self.readonly)
 
     def report(self, *, allow_expunge: bool, qresync: bool, condstore: bool) -> list[bytes]:
         """Untagged responses for what changed since the last report, in a safe order."""

@@ -43,7 +43,7 @@ class ImapServices:
     feed: ChangeFeed
     settings: ImapSettings
     tls: ssl.SSLContext | None
-    recent: RecentTracker = field(default_factory=RecentTracker)
+    recent: RecentTracker
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
 
 

@@ -94,6 +94,15 @@ class MailboxStore(Protocol):
 
     async def mailbox_counts(self, mailbox_id: int) -> tuple[int, int]: ...
 
+    async def claim_recent(self, mailbox_id: int, highest_uid: int) -> int:
+        """Takes the UIDs up to ``highest_uid`` as recent (RFC 3501 §2.3.2); returns the
+        highest UID taken before, atomically across sessions and processes."""
+        ...
+
+    async def recent_claimed(self, mailbox_id: int) -> int:
+        """The highest UID some session has taken as recent (0: none yet)."""
+        ...
+
 
 class MessageStore(Protocol):
     async def append(self, mailbox_id: int, message: NewMessage) -> Appended: ...

@@ -18,6 +18,7 @@ from mss.store import (
     correspondent_sql,
     mailbox_sql,
     message_sql,
+    recent_sql,
     subscription_sql,
 )
 from mss.store.appender import AppendBatcher
@@ -262,6 +263,16 @@ class SqlStore:
     async def mailbox_counts(self, mailbox_id: int) -> tuple[int, int]:
         async with self.database.reader.connect() as conn:
             return await mailbox_sql.mailbox_counts(conn, mailbox_id)
+
+    async def claim_recent(self, mailbox_id: int, highest_uid: int) -> int:
+        async def job(conn: AsyncConnection) -> WriteResult[int]:
+            return WriteResult(await recent_sql.claim(conn, mailbox_id, highest_uid))
+
+        return await self.committer.run(job)
+
+    async def recent_claimed(self, mailbox_id: int) -> int:
+        async with self.database.reader.connect() as conn:
+            return await recent_sql.claimed(conn, mailbox_id)
 
     # Messages ----------------------------------------------------------------------------
 
