@@ -141,7 +141,8 @@ def run_group(binary: Path, tests: Path, name: str, port: int, password: str) ->
     env = {**os.environ, "LD_LIBRARY_PATH": DOVECOT_LIB}
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-        output = done.stdout + done.stderr
+        # imaptest prints failures on stdout and errors on stderr, the totals last on stdout.
+        output = done.stderr + done.stdout
     except subprocess.TimeoutExpired as expired:
         output = f"timed out after 60 s\n{expired.stdout!r}"
     found = SUMMARY.search(output)

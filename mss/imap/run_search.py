@@ -36,7 +36,7 @@ def _uses_modseq(key: SearchKey) -> bool:
     return False
 
 
-async def _matching(state: SessionState, key: SearchKey) -> list[int]:
+async def matching(state: SessionState, key: SearchKey) -> list[int]:
     """The UIDs of the messages that match, in sequence order (not-yet-reported expunges left
     out: their content is gone)."""
     view = state.mailbox
@@ -80,7 +80,7 @@ async def search(state: SessionState, command: Search) -> Done:
     with_modseq = _uses_modseq(command.key)
     if with_modseq:
         enable_condstore(state)
-    uids = await _matching(state, command.key)
+    uids = await matching(state, command.key)
     numbers = uids if command.uid else [view.seq_of(uid) for uid in uids]
     highest = max((view.entry(uid).modseq for uid in _reported(command, uids)), default=0)
     if command.results is None:
