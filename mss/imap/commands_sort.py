@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final, Self
 
 from mss.imap.command import ParseOptions, SelectedCommand
-from mss.imap.commands_selected import ALL, RESULT_OPTIONS
+from mss.imap.commands_selected import ALL, RESULT_OPTIONS, SAVE
 from mss.imap.grammar import Buffer, keyword, maybe, parenthesised, sp
 from mss.imap.parse_search import SearchKey, charset_of, search_keys
 
@@ -41,7 +41,8 @@ def _criterion(buf: Buffer) -> tuple[SortCriterion, Buffer]:
 
 def _result_option(buf: Buffer) -> tuple[str, Buffer]:
     value, rest = keyword(buf)
-    if value not in RESULT_OPTIONS:
+    # SAVE (RFC 5182) is offered for SEARCH only.
+    if value not in RESULT_OPTIONS - {SAVE}:
         raise buf.error("Unknown SORT RETURN option")
     return value, rest
 

@@ -55,6 +55,8 @@ class SelectedMailbox:
         self.recent: set[int] = set()
         self.expunged: set[int] = set()
         self.changed: set[int] = set()
+        # RFC 5182 §2.1: the UIDs of the last SEARCH ... RETURN (SAVE), empty at SELECT.
+        self.saved: frozenset[int] = frozenset()
         self.dirty = False
         # The MODSEQ the next refresh must at least see (FRESH: whatever is committed by then).
         self.wanted = 0
@@ -118,8 +120,11 @@ class SelectedMailbox:
 
         RFC 3501 §6.4.8: UIDs that do not exist are ignored. RFC 3501 §9: a sequence number
         above the number of messages is an error; a range ending in "*" is not, so that
-        ``1:*`` in an empty mailbox simply names nothing.
+        ``1:*`` in an empty mailbox simply names nothing. RFC 5182 §2.1: "$" names the saved
+        messages still in the mailbox, whether the command is a UID one or not.
         """
+        if numbers.saved:
+            return sorted(uid for uid in self.saved if self._holds(uid))
         if uid:
             found: list[int] = []
             for low, high in numbers.intervals(self.largest_uid):
