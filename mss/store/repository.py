@@ -280,6 +280,15 @@ class SqlStore:
         """Committed (with whatever other appends arrived meanwhile) before it returns."""
         return await self.appender.append(mailbox_id, message)
 
+    async def append_many(self, mailbox_id: int, messages: Sequence[NewMessage]) -> list[Appended]:
+        async def job(conn: AsyncConnection) -> WriteResult[list[Appended]]:
+            appended, changes = await message_sql.append_messages(
+                conn, [(mailbox_id, message) for message in messages]
+            )
+            return WriteResult(appended, changes)
+
+        return await self.committer.run(job)
+
     async def message_index(self, mailbox_id: int) -> list[MessageIndexEntry]:
         async with self.database.reader.connect() as conn:
             return await message_sql.message_index(conn, mailbox_id)
