@@ -9,7 +9,7 @@ published by the store after that commit.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from mss.mailcrypto import seal_message
@@ -46,6 +46,24 @@ async def deliver(
         int(time.time()) if date is None else date,
     )
     return await store.append(mailbox_id, sealed)
+
+
+async def deliver_many(
+    store: DeliveryStore,
+    account: Account,
+    mailbox: Mailbox,
+    messages: Sequence[tuple[bytes, Iterable[str], int | None]],
+) -> list[Appended]:
+    """Encrypt each ``(raw, flags, date)`` for ``account`` and commit them all in one
+    transaction: either every message is stored or none is (RFC 3502 §3 MULTIAPPEND)."""
+    if mailbox.account_id != account.id:
+        raise NotFound(f"mailbox {mailbox.name} does not belong to {account.address}")
+    now = int(time.time())
+    sealed = [
+        seal_message(raw, account.encryption_key, frozenset(flags), now if date is None else date)
+        for raw, flags, date in messages
+    ]
+    return await store.append_many(mailbox.id, sealed)
 
 
 async def _find(store: DeliveryStore, account: Account, name: str) -> int:

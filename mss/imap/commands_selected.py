@@ -22,7 +22,8 @@ MIN: Final = "MIN"
 MAX: Final = "MAX"
 ALL: Final = "ALL"
 COUNT: Final = "COUNT"
-RESULT_OPTIONS: Final = frozenset({MIN, MAX, ALL, COUNT})
+SAVE: Final = "SAVE"  # RFC 5182 §2.2
+RESULT_OPTIONS: Final = frozenset({MIN, MAX, ALL, COUNT, SAVE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from mss.imap import (
     run_login,
     run_mailboxes,
     run_search,
+    run_sort,
     run_store,
     run_transfer,
 )
@@ -59,6 +60,7 @@ from mss.imap.commands_selected import (
     UidExpunge,
     Unselect,
 )
+from mss.imap.commands_sort import Sort, Thread
 from mss.imap.errors import CommandError
 from mss.imap.state import Done, SessionState, State
 
@@ -70,7 +72,7 @@ ALLOWED: Final[dict[State, tuple[type[Command], ...]]] = {
 }
 
 # RFC 3501 §7.4.1: no EXPUNGE response while these are answered.
-NO_EXPUNGE: Final = (Fetch, Store, Search)
+NO_EXPUNGE: Final = (Fetch, Store, Search, Sort, Thread)
 
 
 def check_state(state: SessionState, command: Command) -> None:
@@ -143,6 +145,10 @@ async def dispatch(state: SessionState, command: Command) -> Done:
             return await run_search.search(state, command)
         case Store():
             return await run_store.store(state, command)
+        case Sort():
+            return await run_sort.sort(state, command)
+        case Thread():
+            return await run_sort.thread(state, command)
         case Copy() | Move():
             return await run_transfer.copy(state, command)
     raise CommandError(BAD, None, f"{command.name} is not implemented")

@@ -11,11 +11,15 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mss.imap.codes import NO, UNKNOWN_CTE
 from mss.imap.dates import format_date_time
 from mss.imap.encode import NIL, flag_list, literal
 from mss.imap.encode_body import body, envelope
+from mss.imap.errors import CommandError
 from mss.imap.message_sections import header_only, partial, section_octets
 from mss.imap.parse_fetch import (
+    BINARY,
+    BINARY_SIZE,
     BODY,
     BODYSTRUCTURE,
     ENVELOPE,
@@ -30,6 +34,7 @@ from mss.imap.parse_fetch import (
     FetchItem,
 )
 from mss.mailcrypto import MessageSummary
+from mss.mime.sections import decoded_body, find_part
 from mss.store.records import MessageIndexEntry
 
 # The exact internal date and size are sealed in the summary; the row's are perturbed (mss.coarse).
@@ -37,6 +42,8 @@ _SUMMARY_ITEMS = frozenset(
     {ENVELOPE, BODY, BODYSTRUCTURE, RFC822_HEADER, INTERNALDATE, RFC822_SIZE}
 )
 _CONTENT_ITEMS = frozenset({RFC822, RFC822_TEXT})
+# RFC 2045 §6.1 encodings BINARY can undo (the identity ones need nothing undone).
+_KNOWN_ENCODINGS = frozenset({"7BIT", "8BIT", "BINARY", "BASE64", "QUOTED-PRINTABLE"})
 
 
 def needs_summary(items: Iterable[FetchItem]) -> bool:
@@ -88,9 +95,41 @@ def _section(item: FetchItem, source: FetchSource) -> bytes:
     return literal(data)
 
 
+def _binary(item: FetchItem, source: FetchSource) -> bytes:
+    """RFC 3516 §4.2 BINARY[part]<partial> and BINARY.SIZE[part]: the part's content with its
+    transfer encoding undone, as a literal8 when it holds NUL octets; NIL for a missing part.
+
+    A multipart or message/rfc822 part has no transfer encoding of its own to undo: it is sent
+    as it is, like ``BINARY[]`` for the whole message. An encoding the server cannot undo is
+    NO [UNKNOWN-CTE] (RFC 3516 §4.3).
+    """
+    if item.section is None:
+        raise RuntimeError("not a section item")
+    structure = source.need_summary().structure
+    raw = source.need_content()
+    part = structure.body if not item.section.part else find_part(structure, item.section.part)
+    if part is None:
+        return NIL
+    if not item.section.part:
+        data = raw
+    elif part.children or part.message is not None:
+        data = raw[part.body_start : part.end]
+    elif part.encoding not in _KNOWN_ENCODINGS:
+        raise CommandError(NO, UNKNOWN_CTE, "Unknown Content-Transfer-Encoding")
+    else:
+        data = decoded_body(raw, part)
+    if item.name == BINARY_SIZE:
+        return b"%d" % len(data)
+    if item.partial is not None:
+        data = partial(data, *item.partial)
+    return b"~" + literal(data) if b"\0" in data else literal(data)
+
+
 def render(item: FetchItem, source: FetchSource) -> bytes:
     """The wire value of ``item`` for the message in ``source``."""
     entry = source.entry
+    if item.name in (BINARY, BINARY_SIZE):
+        return _binary(item, source)
     if item.section is not None:
         return _section(item, source)
     if item.name == UID:

@@ -122,11 +122,16 @@ def mailbox(buf: Buffer, *, utf8: bool) -> tuple[str, Buffer]:
 
 
 def list_pattern(buf: Buffer, *, utf8: bool) -> tuple[str, Buffer]:
-    """RFC 3501 §9 list-mailbox: a name that may hold the wildcards "%" and "*"."""
+    """RFC 3501 §9 list-mailbox: a name that may hold the wildcards "%" and "*".
+
+    A pattern is a filter, not a name: one that is not valid modified UTF-7 (a bare "&", say) is
+    still a well-formed list-mailbox, so it is taken character for character and the command
+    completes OK, listing whatever it matches (RFC 3501 §6.3.8 never makes a pattern an error).
+    """
     raw, rest = list_mailbox(buf)
     if not raw:
         return "", rest
     try:
         return decode_name(raw, utf8=utf8), rest
-    except MailboxNameError as exc:
-        raise buf.error(str(exc)) from None
+    except MailboxNameError:
+        return normalise(raw.decode("utf-8", errors="replace")), rest

@@ -17,6 +17,7 @@ from mss.imap import commands_auth as auth
 from mss.imap import commands_list as listing
 from mss.imap import commands_nonauth as nonauth
 from mss.imap import commands_selected as selected
+from mss.imap import commands_sort as sorting
 from mss.imap.command import Command, ParseOptions
 from mss.imap.errors import ImapError, ParseError
 from mss.imap.framing import RawCommand, frame
@@ -31,7 +32,7 @@ _COMMANDS: Final[tuple[type[Command], ...]] = (
     auth.Unsubscribe, auth.Namespace, auth.Status, auth.Idle, auth.Enable, auth.Compress,
     listing.ListMailboxes, listing.Lsub, append.Append,
     selected.Check, selected.Close, selected.Unselect, selected.Expunge, selected.Search,
-    selected.Fetch, selected.Store, selected.Copy, selected.Move,
+    selected.Fetch, selected.Store, selected.Copy, selected.Move, sorting.Sort, sorting.Thread,
 )  # fmt: skip
 
 # RFC 3501 §6.4.8 UID COPY/FETCH/SEARCH/STORE, RFC 6851 §3.2 UID MOVE, RFC 4315 UID EXPUNGE.
@@ -42,6 +43,8 @@ _UID_COMMANDS: Final[dict[str, Parser]] = {
     "UID SEARCH": partial(selected.Search.parse, uid=True),
     "UID STORE": partial(selected.Store.parse, uid=True),
     "UID EXPUNGE": selected.UidExpunge.parse,
+    "UID SORT": partial(sorting.Sort.parse, uid=True),  # RFC 5256 §3
+    "UID THREAD": partial(sorting.Thread.parse, uid=True),
 }
 
 PARSERS: Final[dict[str, Parser]] = {

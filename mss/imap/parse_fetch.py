@@ -20,6 +20,9 @@ RFC822_HEADER: Final = "RFC822.HEADER"
 RFC822_SIZE: Final = "RFC822.SIZE"
 RFC822_TEXT: Final = "RFC822.TEXT"
 BODY: Final = "BODY"
+BINARY: Final = "BINARY"  # RFC 3516 §4.2
+BINARY_SIZE: Final = "BINARY.SIZE"
+_BINARY_PART = re.compile(rb"[1-9][0-9]{0,8}(?:\.[1-9][0-9]{0,8})*")
 BODYSTRUCTURE: Final = "BODYSTRUCTURE"
 UID: Final = "UID"
 MODSEQ: Final = "MODSEQ"  # RFC 7162 §3.1.4.1
@@ -93,7 +96,7 @@ class FetchItem:
         """
         if self.section is None:
             return self.name.encode("ascii")
-        name = b"BODY[" + self.section.render() + b"]"
+        name = self.name.encode("ascii") + b"[" + self.section.render() + b"]"
         if self.partial is not None:
             name += b"<%d>" % self.partial[0]
         return name
@@ -135,6 +138,23 @@ def section(buf: Buffer) -> tuple[Section, Buffer]:
     return Section(part, text, fields), rest.skip(1)
 
 
+def _binary_section(buf: Buffer) -> tuple[Section, Buffer]:
+    """RFC 3516 §6 section-binary = "[" [section-part] "]": part numbers only."""
+    if buf.peek() != b"[":
+        raise buf.error("Expected '['")
+    rest = buf.skip(1)
+    match = rest.match(_BINARY_PART)
+    part: tuple[int, ...] = ()
+    if match is not None:
+        part = tuple(int(n) for n in match.group().split(b"."))
+        if len(part) > MAX_PART_DEPTH:
+            raise rest.error("Section part path too deep")
+        rest = rest.after(match)
+    if rest.peek() != b"]":
+        raise rest.error("Expected ']' to end the section")
+    return Section(part), rest.skip(1)
+
+
 def _partial(buf: Buffer) -> tuple[tuple[int, int] | None, Buffer]:
     """RFC 3501 §9 ``"<" number "." nz-number ">"``."""
     if buf.peek() != b"<":
@@ -159,6 +179,12 @@ def fetch_item(buf: Buffer) -> tuple[FetchItem, Buffer]:
         spec, rest = section(rest)
         partial, rest = _partial(rest)
         return FetchItem(BODY, spec, partial, name == "BODY.PEEK"), rest
+    if name in (BINARY, "BINARY.PEEK", BINARY_SIZE):
+        spec, rest = _binary_section(rest)
+        if name == BINARY_SIZE:
+            return FetchItem(BINARY_SIZE, spec, None, True), rest  # RFC 3516 §4.2: sets no flag
+        partial, rest = _partial(rest)
+        return FetchItem(BINARY, spec, partial, name == "BINARY.PEEK"), rest
     if name not in SIMPLE_ITEMS:
         raise buf.error("Unknown FETCH item")
     return FetchItem(name), rest

@@ -173,7 +173,7 @@ class _KeyParser:
         if buf.peek() == b"(":
             value, rest = self.keys(buf.skip(1), depth + 1, b")")
             return value, rest.skip(1)
-        if buf.peek().isdigit() or buf.peek() == b"*":
+        if buf.peek().isdigit() or buf.peek() in (b"*", b"$"):
             numbers, rest = sequence_set(buf)
             return SearchSequence(numbers, uid=False), rest
         name, rest = keyword(buf)

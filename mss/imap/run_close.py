@@ -30,12 +30,13 @@ async def _expunge_deleted(state: SessionState, only: SequenceSet | None) -> lis
         note(state, state.subscription.pending())
     if view.dirty:
         await view.refresh(state.store)
+    named = None if only is None else set(view.resolve(only, uid=True))
     chosen = [
         uid
         for uid in view.uids
         if uid not in view.expunged
         and DELETED in view.entry(uid).flags
-        and (only is None or only.contains(uid, view.largest_uid))
+        and (named is None or uid in named)
     ]
     return await state.store.expunge(view.mailbox.id, chosen) if chosen else []
 

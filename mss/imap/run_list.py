@@ -51,6 +51,19 @@ def _candidates(names: set[str], patterns: list[Pattern]) -> list[tuple[str, boo
     return sorted(found, key=lambda item: _order(item[0]))
 
 
+def _childinfo(name: str, subscribed: set[str], patterns: list[Pattern]) -> bool:
+    """Whether ``name`` carries CHILDINFO under RECURSIVEMATCH (RFC 5258 §3.5).
+
+    A subscribed name has it when any inferior is subscribed. A name that is not subscribed is
+    listed only for its inferiors, and the RFC says to suppress that line when every subscribed
+    inferior is listed anyway ("servers SHOULD suppress redundant CHILDINFO responses").
+    """
+    inferiors = [other for other in subscribed if other.startswith(name + DELIMITER)]
+    if name in subscribed:
+        return bool(inferiors)
+    return any(not any(p.matches(other) for p in patterns) for other in inferiors)
+
+
 def _line(verb: bytes, attributes: list[str], name: str, utf8: bool, extra: bytes = b"") -> bytes:
     """``* LIST (attributes) "/" name [extended data]`` (RFC 3501 §7.2.2, RFC 5258 §6)."""
     attrs = plist(attribute.encode("ascii") for attribute in attributes)
@@ -78,7 +91,7 @@ async def list_mailboxes(state: SessionState, command: ListMailboxes) -> Done:
     for name, exists in _candidates(listed, patterns):
         box = boxes.get(name)
         extra = b""
-        if recursive and has_children(name, subscribed):
+        if recursive and _childinfo(name, subscribed, patterns):
             extra = b'("CHILDINFO" ("SUBSCRIBED"))'  # RFC 5258 §4
         if only_subscribed and name not in subscribed and not extra:
             continue

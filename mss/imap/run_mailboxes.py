@@ -93,6 +93,7 @@ async def select(state: SessionState, command: Select) -> Done:
     view = SelectedMailbox(
         record, snapshot, readonly=command.readonly, recent=state.services.recent, cache=cache
     )
+    await view.claim_recent()
     uidnext = max(record.uidnext, view.largest_uid + 1)
     send = state.channel.send
     send(untagged(b"%d" % view.exists, b"EXISTS"))
@@ -187,10 +188,13 @@ async def status_values(state: SessionState, record: Mailbox, items: tuple[str, 
     messages = unseen = 0
     if {"MESSAGES", "UNSEEN"} & set(items):
         messages, unseen = await state.store.mailbox_counts(record.id)
+    recent = 0
+    if "RECENT" in items:
+        recent = await state.services.recent.count(record.id, record.uidnext)
     values = {
         "MESSAGES": messages,
         "UNSEEN": unseen,
-        "RECENT": state.services.recent.count(record.id, record.uidnext),
+        "RECENT": recent,
         "UIDNEXT": record.uidnext,
         "UIDVALIDITY": record.uidvalidity,
         "HIGHESTMODSEQ": record.highestmodseq,

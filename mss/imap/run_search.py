@@ -8,7 +8,7 @@ and look at the decoded text of every text part, encapsulated messages included.
 
 from __future__ import annotations
 
-from mss.imap.commands_selected import ALL, COUNT, MAX, MIN, Search
+from mss.imap.commands_selected import ALL, COUNT, MAX, MIN, SAVE, Search
 from mss.imap.condstore import enable_condstore
 from mss.imap.encode import string, untagged
 from mss.imap.parse_search import SearchAnd, SearchKey, SearchModSeq, SearchNot, SearchOr
@@ -36,11 +36,11 @@ def _uses_modseq(key: SearchKey) -> bool:
     return False
 
 
-async def _matching(state: SessionState, key: SearchKey) -> list[int]:
+async def matching(state: SessionState, key: SearchKey) -> list[int]:
     """The UIDs of the messages that match, in sequence order (not-yet-reported expunges left
     out: their content is gone)."""
     view = state.mailbox
-    scope = SearchScope(view.exists, view.largest_uid)
+    scope = SearchScope(view.exists, view.largest_uid, view.saved)
     wanted = needs(key)
     candidates = [uid for uid in view.uids if uid not in view.expunged]
     found: list[int] = []
@@ -80,7 +80,7 @@ async def search(state: SessionState, command: Search) -> Done:
     with_modseq = _uses_modseq(command.key)
     if with_modseq:
         enable_condstore(state)
-    uids = await _matching(state, command.key)
+    uids = await matching(state, command.key)
     numbers = uids if command.uid else [view.seq_of(uid) for uid in uids]
     highest = max((view.entry(uid).modseq for uid in _reported(command, uids)), default=0)
     if command.results is None:
@@ -88,16 +88,28 @@ async def search(state: SessionState, command: Search) -> Done:
         if with_modseq and numbers:
             line += b" (MODSEQ %d)" % highest
         state.channel.send(untagged(line))
-    else:
+        return Done(f"{command.verb} completed")
+    if SAVE in command.results:
+        view.saved = frozenset(saved_messages(command.results, uids))
+    # RFC 5182 §2.4: SAVE alone asks for no ESEARCH response.
+    if command.results != {SAVE}:
         state.channel.send(untagged(b"ESEARCH", *_esearch(command, numbers, with_modseq, highest)))
     return Done(f"{command.verb} completed")
+
+
+def saved_messages(results: frozenset[str], uids: list[int]) -> list[int]:
+    """RFC 5182 §2.4: SAVE with only MIN and/or MAX keeps just those messages; otherwise (with
+    ALL, COUNT, or alone) it keeps every match. ``uids`` in the order the client is answered."""
+    if not uids or results & {ALL, COUNT} or not results & {MIN, MAX}:
+        return uids
+    return ([min(uids)] if MIN in results else []) + ([max(uids)] if MAX in results else [])
 
 
 def _reported(command: Search, uids: list[int]) -> list[int]:
     """The messages whose MODSEQ counts: RFC 7162 §3.1.5 takes the highest of the messages
     returned, so a RETURN (MIN/MAX) alone reports only the first and last matches' MODSEQ."""
-    results = command.results
-    if results is None or not uids or not results <= {MIN, MAX}:
+    results = None if command.results is None else command.results - {SAVE}
+    if not results or not uids or not results <= {MIN, MAX}:
         return uids
     return ([uids[0]] if MIN in results else []) + ([uids[-1]] if MAX in results else [])
 

@@ -85,6 +85,7 @@ class SearchScope:
 
     largest_seq: int
     largest_uid: int
+    saved: frozenset[int] = frozenset()  # RFC 5182: what "$" stands for
 
 
 def decoded_header_value(value: bytes) -> str:
@@ -150,6 +151,8 @@ def matches(key: SearchKey, target: SearchTarget, scope: SearchScope) -> bool:
             # RFC 3501 §2.3.2: keywords, like flags, compare case-insensitively.
             found = any(f.upper() == flag.upper() for f in target.flags)
             return found == present
+        case SearchSequence(numbers=numbers) if numbers.saved:
+            return target.uid in scope.saved
         case SearchSequence(numbers=numbers, uid=True):
             return numbers.contains(target.uid, scope.largest_uid)
         case SearchSequence(numbers=numbers):

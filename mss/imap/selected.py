@@ -51,16 +51,24 @@ class SelectedMailbox:
         # Rows that differ from the snapshot: expunged ones not reported yet, own flag changes.
         self._own: dict[int, MessageIndexEntry] = {}
         self._tracker = recent
-        self.recent = recent.claim(mailbox.id, self.uids, take=not readonly)
+        # Filled by ``claim_recent`` once the view exists (the claim is a store round trip).
+        self.recent: set[int] = set()
         self.expunged: set[int] = set()
         self.changed: set[int] = set()
+        # RFC 5182 §2.1: the UIDs of the last SEARCH ... RETURN (SAVE), empty at SELECT.
+        self.saved: frozenset[int] = frozenset()
         self.dirty = False
         # The MODSEQ the next refresh must at least see (FRESH: whatever is committed by then).
         self.wanted = 0
         self._reported_exists = len(self.uids)
-        self._reported_recent = len(self.recent)
+        self._reported_recent = 0
         # The flags the client was told of by FLAGS (mss.imap.keywords keeps it).
         self.announced: frozenset[str] = frozenset()
+
+    async def claim_recent(self) -> None:
+        """Take the messages no other session has seen yet (SELECT's ``* n RECENT``)."""
+        self.recent = await self._tracker.claim(self.mailbox.id, self.uids, take=not self.readonly)
+        self._reported_recent = len(self.recent)
 
     @property
     def exists(self) -> int:
@@ -112,8 +120,11 @@ class SelectedMailbox:
 
         RFC 3501 §6.4.8: UIDs that do not exist are ignored. RFC 3501 §9: a sequence number
         above the number of messages is an error; a range ending in "*" is not, so that
-        ``1:*`` in an empty mailbox simply names nothing.
+        ``1:*`` in an empty mailbox simply names nothing. RFC 5182 §2.1: "$" names the saved
+        messages still in the mailbox, whether the command is a UID one or not.
         """
+        if numbers.saved:
+            return sorted(uid for uid in self.saved if self._holds(uid))
         if uid:
             found: list[int] = []
             for low, high in numbers.intervals(self.largest_uid):
@@ -190,7 +201,7 @@ class SelectedMailbox:
         self._snapshot = fresh
         added = fresh.uids[bisect.bisect_right(fresh.uids, self.largest_uid) :]
         self.uids = fresh.uids if kept else mine + added
-        self.recent |= self._tracker.claim(self.mailbox.id, added, take=not self.readonly)
+        self.recent |= await self._tracker.claim(self.mailbox.id, added, take=not self.readonly)
 
     def report(self, *, allow_expunge: bool, qresync: bool, condstore: bool) -> list[bytes]:
         """Untagged responses for what changed since the last report, in a safe order."""

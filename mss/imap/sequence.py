@@ -42,9 +42,14 @@ class SeqRange:
 
 @dataclass(frozen=True, slots=True)
 class SequenceSet:
-    """A sequence-set as sent, and its meaning once the largest number in use is known."""
+    """A sequence-set as sent, and its meaning once the largest number in use is known.
+
+    ``saved`` is RFC 5182's ``$``: the messages the last SEARCH ... RETURN (SAVE) found; it has
+    no ranges, and the selected view resolves it.
+    """
 
     ranges: tuple[SeqRange, ...]
+    saved: bool = False
 
     @classmethod
     def from_numbers(cls, numbers: Iterable[int]) -> SequenceSet:
@@ -82,7 +87,7 @@ class SequenceSet:
             yield from range(max(low, 1), min(high, largest) + 1)
 
     def __str__(self) -> str:
-        return ",".join(str(r) for r in self.ranges)
+        return "$" if self.saved else ",".join(str(r) for r in self.ranges)
 
     def to_bytes(self) -> bytes:
         """Wire form."""
@@ -99,7 +104,13 @@ def _bound(text: bytes, buf: Buffer) -> int | None:
 
 
 def sequence_set(buf: Buffer) -> tuple[SequenceSet, Buffer]:
-    """RFC 3501 §9 sequence-set = (seq-number / seq-range) *("," sequence-set)."""
+    """RFC 3501 §9 sequence-set = (seq-number / seq-range) *("," sequence-set), or RFC 5182 §3
+    seq-last-command = "$" alone."""
+    if buf.peek() == b"$":
+        rest = buf.skip(1)
+        if rest.peek() in (b",", b":"):
+            raise rest.error("Malformed sequence set")
+        return SequenceSet((), saved=True), rest
     match = buf.match(_SET)
     if match is None:
         raise buf.error("Expected a sequence set")

@@ -16,6 +16,7 @@ import ssl
 
 from mss import context
 from mss.imap.connection import Connection
+from mss.imap.recent import RecentTracker
 from mss.imap.session import Session
 from mss.imap.settings import ImapSettings
 from mss.imap.state import ImapServices
@@ -54,6 +55,7 @@ class ImapService:
             feed=runtime.feed,
             settings=settings or ImapSettings.from_settings(runtime.settings),
             tls=tls if tls is not None else load_tls(runtime),
+            recent=RecentTracker(runtime.store),
         )
         self._servers: list[asyncio.Server] = []
         self._sessions: set[asyncio.Task[None]] = set()

@@ -43,7 +43,7 @@ class ImapServices:
     feed: ChangeFeed
     settings: ImapSettings
     tls: ssl.SSLContext | None
-    recent: RecentTracker = field(default_factory=RecentTracker)
+    recent: RecentTracker
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
 
 
@@ -172,7 +172,9 @@ class SessionState:
             codes.CAP_NAMESPACE, codes.CAP_UIDPLUS, codes.CAP_MOVE, codes.CAP_UNSELECT,
             codes.CAP_CHILDREN, codes.CAP_SPECIAL_USE, codes.CAP_CREATE_SPECIAL_USE,
             codes.CAP_CONDSTORE, codes.CAP_QRESYNC, codes.CAP_ESEARCH, codes.CAP_LIST_EXTENDED,
-            codes.CAP_LIST_STATUS, codes.CAP_UTF8_ACCEPT,
+            codes.CAP_LIST_STATUS, codes.CAP_UTF8_ACCEPT, codes.CAP_SORT, codes.CAP_SORT_DISPLAY,
+            codes.CAP_THREAD_ORDEREDSUBJECT, codes.CAP_THREAD_REFERENCES, codes.CAP_ESORT,
+            codes.CAP_SEARCHRES, codes.CAP_MULTIAPPEND, codes.CAP_BINARY,
             f"{codes.CAP_APPENDLIMIT}={self.services.settings.append_limit}",
         ]  # fmt: skip
         if not self.compressed:

@@ -8,6 +8,9 @@ import re
 # RFC 2045 §6.8: decoders ignore characters outside the base64 alphabet (line breaks, junk).
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
 _PADDING = re.compile(rb"=+")
+# RFC 2045 §6.7 rule 3: white space at the end of an encoded line was added in transport and is
+# deleted when decoding, which also makes "= " before a line break a soft line break.
+_TRAILING_SPACE = re.compile(rb"[ \t]+(?=\r?\n|\Z)")
 
 
 def _base64(body: bytes) -> bytes:
@@ -26,5 +29,5 @@ def decode_transfer(body: bytes, encoding: str) -> bytes:
         return _base64(body)
     if encoding == "QUOTED-PRINTABLE":
         # RFC 2045 §6.7: soft line breaks removed, malformed ``=`` sequences kept literally.
-        return binascii.a2b_qp(body)
+        return binascii.a2b_qp(_TRAILING_SPACE.sub(b"", body))
     return body

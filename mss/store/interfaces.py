@@ -98,9 +98,22 @@ class MailboxStore(Protocol):
 
     async def mailbox_counts(self, mailbox_id: int) -> tuple[int, int]: ...
 
+    async def claim_recent(self, mailbox_id: int, highest_uid: int) -> int:
+        """Takes the UIDs up to ``highest_uid`` as recent (RFC 3501 §2.3.2); returns the
+        highest UID taken before, atomically across sessions and processes."""
+        ...
+
+    async def recent_claimed(self, mailbox_id: int) -> int:
+        """The highest UID some session has taken as recent (0: none yet)."""
+        ...
+
 
 class MessageStore(Protocol):
     async def append(self, mailbox_id: int, message: NewMessage) -> Appended: ...
+
+    async def append_many(self, mailbox_id: int, messages: Sequence[NewMessage]) -> list[Appended]:
+        """All of ``messages`` in one transaction, or none of them (MULTIAPPEND, RFC 3502)."""
+        ...
 
     async def message_index(self, mailbox_id: int) -> list[MessageIndexEntry]: ...
 

@@ -18,6 +18,7 @@ from mss.store import (
     correspondent_sql,
     mailbox_sql,
     message_sql,
+    recent_sql,
     subscription_sql,
 )
 from mss.store.appender import AppendBatcher
@@ -271,11 +272,30 @@ class SqlStore:
         async with self.database.reader.connect() as conn:
             return await mailbox_sql.mailbox_counts(conn, mailbox_id)
 
+    async def claim_recent(self, mailbox_id: int, highest_uid: int) -> int:
+        async def job(conn: AsyncConnection) -> WriteResult[int]:
+            return WriteResult(await recent_sql.claim(conn, mailbox_id, highest_uid))
+
+        return await self.committer.run(job)
+
+    async def recent_claimed(self, mailbox_id: int) -> int:
+        async with self.database.reader.connect() as conn:
+            return await recent_sql.claimed(conn, mailbox_id)
+
     # Messages ----------------------------------------------------------------------------
 
     async def append(self, mailbox_id: int, message: NewMessage) -> Appended:
         """Committed (with whatever other appends arrived meanwhile) before it returns."""
         return await self.appender.append(mailbox_id, message)
+
+    async def append_many(self, mailbox_id: int, messages: Sequence[NewMessage]) -> list[Appended]:
+        async def job(conn: AsyncConnection) -> WriteResult[list[Appended]]:
+            appended, changes = await message_sql.append_messages(
+                conn, [(mailbox_id, message) for message in messages]
+            )
+            return WriteResult(appended, changes)
+
+        return await self.committer.run(job)
 
     async def message_index(self, mailbox_id: int) -> list[MessageIndexEntry]:
         async with self.database.reader.connect() as conn:

@@ -7,6 +7,7 @@ from mss.store import (  # noqa: F401
     calendar_schema,
     queue_schema,
     receipt_schema,
+    recent_schema,
     schema,
     signature_reminder_schema,
     signature_schema,

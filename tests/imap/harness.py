@@ -36,10 +36,22 @@ class Harness:
         return self.service.ports["imaps"]
 
     async def deliver(
-        self, raw: bytes, mailbox: str = "INBOX", flags: tuple[str, ...] = ()
+        self,
+        raw: bytes,
+        mailbox: str = "INBOX",
+        flags: tuple[str, ...] = (),
+        *,
+        recent: bool = False,
     ) -> Appended:
-        """Deliver as SMTP does, through the one write path."""
-        return await deliver(self.runtime.store, self.account, mailbox, raw, flags)
+        """Deliver as SMTP does, through the one write path.
+
+        Unless ``recent``, the message is then claimed as if another session had already been
+        told of it (RFC 3501 §2.3.2), so that transcripts not about \\Recent stay free of it.
+        """
+        appended = await deliver(self.runtime.store, self.account, mailbox, raw, flags)
+        if not recent:
+            await self.runtime.store.claim_recent(appended.mailbox_id, appended.uid)
+        return appended
 
     @property
     def settings(self) -> ImapSettings:

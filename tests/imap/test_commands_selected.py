@@ -85,7 +85,8 @@ def test_fetch_modifiers_rfc7162_examples() -> None:
         b"a FETCH 1 BODY[1.2.3]<5>",
         b"a FETCH 1 BODY[]<5.0>",
         b"a FETCH 1 BODY[MIME]",
-        b"a FETCH 1 BINARY[1]",
+        b"a FETCH 1 BINARY[1.TEXT]",  # RFC 3516 §6: section-binary has part numbers only
+        b"a FETCH 1 BINARY.SIZE[1]<0.5>",
     ],
 )
 def test_bad_fetch_commands(line: bytes) -> None:

@@ -127,7 +127,10 @@ def test_esearch_rfc4731_examples() -> None:
         "US-ASCII",
     )
     with pytest.raises(ParseError, match="RETURN option"):
-        parse_command(b"A285 SEARCH RETURN (SAVE) ALL\r\n")
+        parse_command(b"A285 SEARCH RETURN (PARTIAL) ALL\r\n")
+    # RFC 5182 §2.2: SAVE is a result option once SEARCHRES is offered.
+    command = parse_command(b"A286 SEARCH RETURN (SAVE) ALL\r\n")
+    assert isinstance(command, Search) and command.results == frozenset({"SAVE"})
 
 
 def test_charsets() -> None:

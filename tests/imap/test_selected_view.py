@@ -14,6 +14,8 @@ from mss.imap.sequence import SequenceSet, sequence_set
 from mss.imap.snapshot import IndexSnapshot, SnapshotCache
 from mss.store.records import Mailbox, MessageIndexEntry
 
+from .recent_source import MemoryRecent
+
 
 def entry(uid: int, modseq: int = 1, flags: frozenset[str] = frozenset()) -> MessageIndexEntry:
     return MessageIndexEntry(uid, modseq, flags, 0, 100)
@@ -47,7 +49,7 @@ def view(
         mailbox(max(uids, default=0) + 1),
         snapshot,
         readonly=False,
-        recent=tracker or RecentTracker(),
+        recent=tracker or RecentTracker(MemoryRecent()),
         cache=cache or SnapshotCache(),
     )
 
@@ -95,11 +97,17 @@ async def test_vanished_replaces_expunge_under_qresync() -> None:
     ]
 
 
-def test_recent_belongs_to_one_session() -> None:
-    tracker = RecentTracker()
+async def test_recent_belongs_to_one_session() -> None:
+    # RFC 3501 §2.3.2: the first session told of a message has it as recent, no other does.
+    tracker = RecentTracker(MemoryRecent())
     first = view([1, 2], tracker)
-    assert first.recent == set()  # first sight in this process: nothing is recent
-    assert tracker.claim(1, [1, 2, 3], take=True) == {3}
-    assert tracker.claim(1, [1, 2, 3], take=True) == set()
-    assert tracker.count(1, uidnext=5) == 1
-    assert tracker.count(2, uidnext=5) == 0
+    await first.claim_recent()
+    assert first.recent == {1, 2}
+    second = view([1, 2], tracker)
+    await second.claim_recent()
+    assert second.recent == set()
+    assert await tracker.claim(1, [1, 2, 3], take=False) == {3}  # EXAMINE looks, takes nothing
+    assert await tracker.claim(1, [1, 2, 3], take=True) == {3}
+    assert await tracker.claim(1, [1, 2, 3], take=True) == set()
+    assert await tracker.count(1, uidnext=5) == 1
+    assert await tracker.count(2, uidnext=5) == 4

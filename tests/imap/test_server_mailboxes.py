@@ -272,10 +272,37 @@ async def test_append_with_literals(imap: Harness) -> None:
     assert await wire.command(b"A005 APPEND Nowhere {1+}\r\nx") == [
         b"A005 NO [TRYCREATE] No such mailbox\r\n"
     ]
+    # RFC 3501 §2.3.2: this session is the first to see the appended message, so it is recent.
     await wire.command(b"A006 SELECT INBOX")
     lines = await wire.command(b"A007 FETCH 1 (FLAGS INTERNALDATE BODY.PEEK[])")
     assert lines[0] == (
-        b'* 1 FETCH (FLAGS ($Label \\Seen) INTERNALDATE " 8-Feb-1994 05:52:25 +0000" '
+        b'* 1 FETCH (FLAGS ($Label \\Recent \\Seen) INTERNALDATE " 8-Feb-1994 05:52:25 +0000" '
         b"BODY[] {%d}\r\n" % len(message) + message + b")\r\n"
     )
+    await wire.close()
+
+
+async def test_a_pattern_that_is_not_modified_utf7_lists_what_it_matches(imap: Harness) -> None:
+    wire = await imap.wire()
+    # RFC 3501 §6.3.8: a pattern filters names; one with a bare "&" is no error (imaptest atoms).
+    assert await wire.command(b'a1 LIST "" !#$&\'+,-.0123456789:;<=>?@^_`|[}%*') == [
+        b"a1 OK LIST completed\r\n"
+    ]
+    await wire.close()
+
+
+async def test_recursivematch_suppresses_redundant_childinfo(imap: Harness) -> None:
+    wire = await imap.wire()
+    await wire.command(b"a1 CREATE p/c")
+    await wire.command(b"a2 SUBSCRIBE p/c")
+    # RFC 5258 §3.5: the parent is listed for its subscribed child...
+    assert await wire.command(b'a3 LIST (SUBSCRIBED RECURSIVEMATCH) "" (p)') == [
+        b'* LIST (\\HasChildren) "/" p ("CHILDINFO" ("SUBSCRIBED"))\r\n',
+        b"a3 OK LIST completed\r\n",
+    ]
+    # ... but not when that child is listed anyway ("SHOULD suppress redundant CHILDINFO").
+    assert await wire.command(b'a4 LIST (SUBSCRIBED RECURSIVEMATCH) "" (p p/c)') == [
+        b'* LIST (\\HasNoChildren \\Subscribed) "/" p/c\r\n',
+        b"a4 OK LIST completed\r\n",
+    ]
     await wire.close()

@@ -71,7 +71,7 @@ async def test_idle_pushes_a_delivery_within_a_second(imap: Harness) -> None:
     wire.send(b"a2 IDLE\r\n")
     assert await wire.line() == b"+ idling\r\n"
     started = time.monotonic()
-    await imap.deliver(simple("deux"))
+    await imap.deliver(simple("deux"), recent=True)
     assert await wire.line() == b"* 2 EXISTS\r\n"
     assert await wire.line() == b"* 1 RECENT\r\n"
     assert time.monotonic() - started < 1.0

@@ -10,6 +10,8 @@ from mss.imap.selected import SelectedMailbox
 from mss.imap.snapshot import FRESH, SnapshotCache
 from mss.store.records import Mailbox, MessageIndexEntry
 
+from .recent_source import MemoryRecent
+
 BOX = Mailbox(1, 1, "INBOX", None, 7, 10, 1)
 
 
@@ -40,7 +42,7 @@ class Store:
 
 
 async def views(store: Store, count: int) -> tuple[SnapshotCache, list[SelectedMailbox]]:
-    cache, tracker = SnapshotCache(), RecentTracker()
+    cache, tracker = SnapshotCache(), RecentTracker(MemoryRecent())
     selected = []
     for _ in range(count):
         snapshot = await cache.get(store, BOX, 1)
