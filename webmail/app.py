@@ -25,6 +25,7 @@ from webmail.api.deps import api_session
 from webmail.pages import (
     agenda_pages,
     auth_pages,
+    client_setup,
     form_signin,
     mail_pages,
     other_pages,
@@ -58,6 +59,8 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     app.state.web = WebState.build(runtime, settings)
     errors.install(app)
     for router in (
+        # Before the mail pages: /mail/config-v1.1.xml would otherwise be taken for a folder.
+        client_setup.router,
         auth.router,
         mail.router,
         compose.router,
