@@ -29,6 +29,7 @@ from webmail.pages import (
     form_signin,
     mail_pages,
     other_pages,
+    professional_pages,
     signature_pages,
 )
 from webmail.security.headers import SecurityHeaders
@@ -76,6 +77,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         signatures.router,
         signature_pages.router,
         receipts.router,
+        professional_pages.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.
