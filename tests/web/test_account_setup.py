@@ -7,10 +7,10 @@ from __future__ import annotations
 import dataclasses
 import plistlib
 import re
-from xml.etree import ElementTree
 
 import httpx
 import pyotp
+from defusedxml import ElementTree
 from sqlalchemy import select
 
 from mailserver import DOCTOR, NURSE, PASSWORD, PATIENT, message, read_mailbox
