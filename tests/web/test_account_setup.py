@@ -14,6 +14,7 @@ from defusedxml import ElementTree
 from sqlalchemy import select
 
 from mailserver import DOCTOR, NURSE, PASSWORD, PATIENT, message, read_mailbox
+from mss.delivery import deliver
 from mss.second_factor import STEP_SECONDS
 from mss.store.webmail_repository import SqlWebmailStore
 from mss.store.webmail_schema import web_totp_recovery
@@ -150,9 +151,12 @@ async def test_a_reply_goes_only_to_the_professionals_who_wrote(web: Web) -> Non
     assert "Aucun professionnel ne vous a encore écrit." in empty
     await professional_writes(web, PATIENT, message(DOCTOR, PATIENT, "Bilan sanguin"))
     await professional_writes(web, PATIENT, message(DOCTOR, PATIENT, "Rendez-vous"))
+    # Filed by the patient (as an IMAP APPEND would): the nurse never wrote through the server.
+    await deliver(web.runtime.store, web.accounts[PATIENT], "INBOX", message(NURSE, PATIENT, "Hi"))
 
     page = (await patient.get("/professionals")).text
     assert DOCTOR in page and "2 messages" in page and "(s)" not in page
+    assert NURSE not in page, "only who wrote through the server, as the core recorded"
     link = re.search(r'href="(/mail/\d+/\d+/reply)">Répondre à la dernière conversation', page)
     assert link is not None
     form = (await patient.get(link.group(1))).text
