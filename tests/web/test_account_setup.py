@@ -14,6 +14,7 @@ from defusedxml import ElementTree
 from sqlalchemy import select
 
 from mailserver import DOCTOR, NURSE, PASSWORD, PATIENT, message, read_mailbox
+from mss.config import ListenSettings
 from mss.delivery import deliver
 from mss.second_factor import STEP_SECONDS
 from mss.store.webmail_repository import SqlWebmailStore
@@ -106,8 +107,16 @@ async def test_recovery_codes_are_shown_once_kept_hashed_and_good_once(web: Web)
     assert newer.status_code == 200
 
 
+def configured_ports(web: Web) -> ListenSettings:
+    """Four different ports (the tests' servers listen on port 0), read at each request."""
+    ports = {"imaps_port": 1993, "imap_port": 1143, "submissions_port": 4465}
+    listen = web.runtime.settings.listen.model_copy(update={**ports, "submission_port": 5587})
+    web.runtime.settings = web.runtime.settings.model_copy(update={"listen": listen})
+    return listen
+
+
 async def test_thunderbird_autoconfig_names_the_configured_servers(web: Web) -> None:
-    listen = web.runtime.settings.listen
+    listen = configured_ports(web)
     host = web.runtime.settings.hostname
     async with web.client() as anyone:  # mail clients ask before any sign-in
         for path in ("/.well-known/autoconfig/mail/config-v1.1.xml", "/mail/config-v1.1.xml"):
