@@ -24,6 +24,7 @@ from mss.addresses import InvalidAddress, normalise_address
 from mss.store.records import Account, Mailbox
 from webmail.mail.headers import Person
 from webmail.mail.reader import Folder, ListPage
+from webmail.mail.summaries import ListItem
 
 # Folders whose senders count: not Sent, Drafts (the patient's own), Trash or Junk.
 SENDER_ROLES = frozenset({"inbox", "archive", "folder"})
@@ -87,7 +88,7 @@ class ProfessionalBook:
         self._reader = reader
         self._correspondents = correspondents
 
-    async def list(self, owner: UnlockedAccount, token: SessionToken) -> list[Professional]:
+    async def find(self, owner: UnlockedAccount, token: SessionToken) -> list[Professional]:
         """Newest correspondence first."""
         account = owner.account
         latest: dict[str, Professional] = {}
@@ -95,23 +96,8 @@ class ProfessionalBook:
             if folder.role not in SENDER_ROLES:
                 continue
             mailbox = await self._reader.mailbox(account, folder.id)
-            for page in range(1, SCAN_PER_FOLDER // _PAGE + 1):
-                listed = await self._reader.page(owner, token, mailbox, page, _PAGE)
-                for item in listed.items:
-                    address = normalised(item.sender.address) if item.sender else ""
-                    if not address or address == account.address or item.sender is None:
-                        continue
-                    known = latest.get(address)
-                    count = known.messages + 1 if known else 1
-                    if known is None or item.date > known.date:
-                        person = Person(item.sender.name, address)
-                        latest[address] = Professional(
-                            person, mailbox.id, item.uid, item.subject, item.date, count
-                        )
-                    else:
-                        latest[address] = replace(known, messages=count)
-                if page >= listed.pages:
-                    break
+            for item in await self._newest(owner, token, mailbox):
+                _note(latest, item, mailbox.id, account.address)
         found = [
             p
             for p in latest.values()
@@ -119,11 +105,36 @@ class ProfessionalBook:
         ]
         return sorted(found, key=lambda p: -p.date)
 
+    async def _newest(
+        self, owner: UnlockedAccount, token: SessionToken, mailbox: Mailbox
+    ) -> list[ListItem]:
+        items: list[ListItem] = []
+        for page in range(1, SCAN_PER_FOLDER // _PAGE + 1):
+            listed = await self._reader.page(owner, token, mailbox, page, _PAGE)
+            items.extend(listed.items)
+            if page >= listed.pages:
+                break
+        return items
+
     async def check(
         self, owner: UnlockedAccount, token: SessionToken, recipients: Iterable[str]
     ) -> None:
         """Raise :class:`NotAProfessional` for the first recipient not in the list."""
-        allowed = {p.person.address for p in await self.list(owner, token)}
+        allowed = {p.person.address for p in await self.find(owner, token)}
         for recipient in recipients:
             if normalised(recipient) not in allowed:
                 raise NotAProfessional(recipient)
+
+
+def _note(latest: dict[str, Professional], item: ListItem, mailbox_id: int, own: str) -> None:
+    """Count ``item`` for its sender, keeping their latest message."""
+    address = normalised(item.sender.address) if item.sender else ""
+    if item.sender is None or not address or address == own:
+        return
+    known = latest.get(address)
+    if known is not None and item.date <= known.date:
+        latest[address] = replace(known, messages=known.messages + 1)
+        return
+    count = known.messages + 1 if known else 1
+    person = Person(item.sender.name, address)
+    latest[address] = Professional(person, mailbox_id, item.uid, item.subject, item.date, count)

@@ -42,7 +42,7 @@ async def recipient_choice(
     """For a patient, whom the form offers; None for others, who type addresses freely."""
     if session.account.kind is not AccountKind.PATIENT:
         return None
-    found = await state.professionals.list(session.unlocked, session.token)
+    found = await state.professionals.find(session.unlocked, session.token)
     known = {p.person.address for p in found}
     to = [address for _, address in getaddresses(list(outgoing.to)) if address]
     cc = {normalised(address) for _, address in getaddresses(list(outgoing.cc)) if address}
@@ -59,6 +59,6 @@ async def professionals(request: Request, state: State, session: PageSession) ->
         {
             "session": session,
             "csrf": session.csrf_token,
-            "professionals": await state.professionals.list(session.unlocked, session.token),
+            "professionals": await state.professionals.find(session.unlocked, session.token),
         },
     )
