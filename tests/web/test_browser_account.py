@@ -108,7 +108,7 @@ async def test_app_password_copy_and_french_validation(web: Web, browser: Browse
     output = page.locator("#app-password-output")
     await expect(output).not_to_be_empty()
     await copy.click()
-    await expect(page.locator("button[data-copy]")).to_have_text("Copié")
+    await expect(page.locator('button[data-copy="app-password-output"]')).to_have_text("Copié")
     clipboard = await page.evaluate("navigator.clipboard.readText()")
     assert clipboard == (await output.text_content() or "").strip()
     await expect(page.get_by_role("cell", name=port, exact=True)).to_be_visible()
