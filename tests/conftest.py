@@ -17,6 +17,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from mss.config import Settings
 from mss.runtime import Runtime
@@ -24,6 +25,11 @@ from mss.store.database import open_database
 from mss.store.migrate import upgrade
 from mss.store.pgnotify import asyncpg_dsn
 from support import make_settings
+
+# Property tests check what is parsed, not how fast: two test processes share two cores with
+# Chromium and PostgreSQL, and Hypothesis's default 200 ms deadline per example failed on that.
+hypothesis_settings.register_profile("mss", deadline=None)
+hypothesis_settings.load_profile("mss")
 
 POSTGRES_URL = os.environ.get("MSS_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]

@@ -26,9 +26,11 @@ from webmail.pages import (
     agenda_pages,
     attachment_pages,
     auth_pages,
+    client_setup,
     form_signin,
     mail_pages,
     other_pages,
+    professional_pages,
     signature_pages,
 )
 from webmail.security.headers import SecurityHeaders
@@ -59,6 +61,8 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     app.state.web = WebState.build(runtime, settings)
     errors.install(app)
     for router in (
+        # Before the mail pages: /mail/config-v1.1.xml would otherwise be taken for a folder.
+        client_setup.router,
         auth.router,
         mail.router,
         compose.router,
@@ -75,6 +79,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         signature_pages.router,
         receipts.router,
         attachment_pages.router,
+        professional_pages.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

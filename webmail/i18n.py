@@ -26,7 +26,10 @@ def _zone() -> tzinfo:
 
 
 ZONE = _zone()
-_CATALOGUES: dict[str, dict[str, str]] = {
+# A value is a text, or for a text with a ``count`` its plural forms ("zero", "one", "other"):
+# never "résultat(s)".
+Entry = str | dict[str, str]
+_CATALOGUES: dict[str, dict[str, Entry]] = {
     language: json.loads((_LOCALES / f"{language}.json").read_text(encoding="utf-8"))
     for language in LANGUAGES
 }
@@ -44,8 +47,18 @@ class Translator:
         self._catalogue = _CATALOGUES[self.language]
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self._catalogue.get(key) or _CATALOGUES[DEFAULT_LANGUAGE].get(key) or key
+        entry = self._catalogue.get(key) or _CATALOGUES[DEFAULT_LANGUAGE].get(key) or key
+        text = entry if isinstance(entry, str) else self._plural(entry, values.get("count"))
         return text.format(**values) if values else text
+
+    def _plural(self, forms: dict[str, str], count: object) -> str:
+        """The form for ``count`` (CLDR plural rules: French counts 0 and 1 as singular,
+        English 1 only); a catalogue may also give a "zero" sentence."""
+        number = count if isinstance(count, int) else None
+        if number == 0 and "zero" in forms:
+            return forms["zero"]
+        singular = number in ((0, 1) if self.language == "fr" else (1,))
+        return forms.get("one" if singular else "other") or forms["other"]
 
     def date(self, epoch: int, with_time: bool = True) -> str:
         moment = datetime.fromtimestamp(epoch, ZONE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mss.accounts import AccountService
+from mss.correspondents import CorrespondentBook
 from mss.ratelimit import AuthThrottle
 from mss.receipts.displayed import DisplayedReceipts
 from mss.runtime import Runtime
@@ -15,6 +16,7 @@ from mss.store.repository import SqlStore
 from mss.store.webmail_repository import SqlWebmailStore
 from mss.vault.service import VaultService
 from webmail.mail.actions import MailActions
+from webmail.mail.professionals import ProfessionalBook
 from webmail.mail.reader import MailReader
 from webmail.mail.rowcache import RowCache
 from webmail.security.sessions import SessionManager
@@ -37,6 +39,7 @@ class WebState:
     actions: MailActions
     vault: VaultService
     receipts: DisplayedReceipts
+    professionals: ProfessionalBook
 
     @classmethod
     def build(cls, runtime: Runtime, settings: WebSettings) -> WebState:
@@ -44,6 +47,9 @@ class WebState:
         web = SqlWebmailStore(runtime.database, store.committer)
         vault = runtime.vault
         reader = MailReader(store, web, RowCache())
+        secret = load_or_create_secret(
+            runtime.settings.data_path(runtime.settings.security.server_key)
+        )
         return cls(
             runtime=runtime,
             settings=settings,
@@ -62,9 +68,8 @@ class WebState:
                 SqlReceiptLedger(runtime.database, store.committer),
                 store,
                 runtime.submission,
-                load_or_create_secret(
-                    runtime.settings.data_path(runtime.settings.security.server_key)
-                ),
+                secret,
                 runtime.settings.hostname,
             ),
+            professionals=ProfessionalBook(reader, CorrespondentBook(store, secret)),
         )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from mss.store import mailpage_sql, session_sql
+from mss.store import mailpage_sql, recovery_sql, session_sql
 from mss.store.database import Database
 from mss.store.mailpage_sql import SortKey
 from mss.store.webmail_records import (
@@ -93,6 +93,7 @@ class SqlWebmailStore:
     async def delete_totp(self, account_id: int) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
             await session_sql.delete_totp(conn, account_id)
+            await recovery_sql.delete_codes(conn, account_id)
             return WriteResult(None)
 
         await self._committer.run(job)
@@ -102,6 +103,33 @@ class SqlWebmailStore:
             return WriteResult(await session_sql.advance_totp_step(conn, account_id, step))
 
         return await self._committer.run(job)
+
+    async def enrol_totp(self, record: TotpRecord, recovery_digests: Sequence[bytes]) -> None:
+        """The second factor and its recovery codes, in one transaction."""
+
+        async def job(conn: AsyncConnection) -> WriteResult[None]:
+            await session_sql.replace_totp(conn, record)
+            await recovery_sql.replace_codes(conn, record.account_id, recovery_digests)
+            return WriteResult(None)
+
+        await self._committer.run(job)
+
+    async def replace_recovery_codes(self, account_id: int, digests: Sequence[bytes]) -> None:
+        async def job(conn: AsyncConnection) -> WriteResult[None]:
+            await recovery_sql.replace_codes(conn, account_id, digests)
+            return WriteResult(None)
+
+        await self._committer.run(job)
+
+    async def use_recovery_code(self, account_id: int, digest: bytes) -> bool:
+        async def job(conn: AsyncConnection) -> WriteResult[bool]:
+            return WriteResult(await recovery_sql.use_code(conn, account_id, digest))
+
+        return await self._committer.run(job)
+
+    async def recovery_codes_left(self, account_id: int) -> int:
+        async with self._database.reader.connect() as conn:
+            return await recovery_sql.count_codes(conn, account_id)
 
     # Message lists -----------------------------------------------------------------------
 

@@ -43,3 +43,12 @@ web_totp = Table(
 # The webmail lists a mailbox by date, a page at a time: with this index the page's rows are
 # found without reading (and sorting) every row of the mailbox with its encrypted summary.
 Index(None, messages.c.mailbox_id, messages.c.internal_date, messages.c.uid)
+
+# TOTP recovery codes: one row per code not yet used, holding only its keyed hash (HMAC under a
+# key derived from the sealed TOTP secret, mss/second_factor.py); using a code deletes its row.
+web_totp_recovery = Table(
+    "web_totp_recovery",
+    metadata,
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("digest", LargeBinary(32), primary_key=True),
+)

@@ -102,7 +102,7 @@ async def test_patient_cannot_open_a_conversation(web: Web) -> None:
         "/api/messages", json={"to": [NURSE], "subject": "Bonjour", "body": "Question"}
     )
     assert refused.status_code == 422
-    assert refused.json()["refusal"] == "patient_cannot_initiate"
+    assert refused.json()["detail"].startswith(f"Vous ne pouvez pas écrire à {NURSE}")
     assert "seulement répondre" in refused.json()["detail"]
     assert await read_mailbox(web.runtime, NURSE) == []
     bad = await patient.post("/api/messages", json={"to": ["pas une adresse"], "body": "x"})

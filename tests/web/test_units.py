@@ -7,6 +7,7 @@ import pytest
 
 from crypto import AccountKeys, DecryptionError
 from crypto.session import SessionToken, open_from_account, seal_to_account
+from mss.second_factor import matching_step
 from mss.store.records import Account, AccountKind
 from webmail.i18n import LANGUAGES, Translator, keys
 from webmail.mail.compose import (
@@ -22,7 +23,6 @@ from webmail.mail.rowcache import RowCache, RowText
 from webmail.mail.sanitize import sanitise
 from webmail.mail.view import MessageView
 from webmail.pages.auth_pages import local_target
-from webmail.security.totp import matching_step
 
 
 def test_sanitiser_keeps_text_and_drops_everything_active() -> None:

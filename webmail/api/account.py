@@ -22,6 +22,7 @@ from webmail.api.models import (
     Done,
     PasswordChange,
     PasswordCheck,
+    RecoveryCodes,
     RecoveryKey,
     SessionOut,
     TotpDisable,
@@ -104,12 +105,28 @@ async def totp_setup(session: Session) -> TotpSetup:
     return TotpSetup(secret=secret, uri=uri, qr=totp.qr_data_uri(uri))
 
 
-@router.post("/totp", response_model=Done, responses={403: {}, 422: {}})
-async def totp_enable(request: Request, state: State, session: Session, body: TotpEnable) -> Done:
+@router.post("/totp", response_model=RecoveryCodes, responses={403: {}, 422: {}})
+async def totp_enable(
+    request: Request, state: State, session: Session, body: TotpEnable
+) -> RecoveryCodes:
+    """On, with the recovery codes to show this once (only their keyed hashes are kept)."""
     await confirm_password(request, state, session, body.password)
-    if not await state.totp.enable(session.unlocked, body.secret.strip().upper(), body.code):
+    codes = await state.totp.enable(session.unlocked, body.secret.strip().upper(), body.code)
+    if codes is None:
         raise HTTPException(422, translator(request)("error.bad_code"))
-    return Done()
+    return RecoveryCodes(recovery_codes=codes)
+
+
+@router.post("/totp/recovery-codes", response_model=RecoveryCodes, responses={403: {}, 409: {}})
+async def totp_recovery_codes(
+    request: Request, state: State, session: Session, body: PasswordCheck
+) -> RecoveryCodes:
+    """New recovery codes (the old ones stop working), e.g. once most are used."""
+    await confirm_password(request, state, session, body.password)
+    codes = await state.totp.new_recovery_codes(session.unlocked)
+    if codes is None:
+        raise HTTPException(409, translator(request)("error.totp_off"))
+    return RecoveryCodes(recovery_codes=codes)
 
 
 @router.post("/totp/disable", response_model=Done, responses={403: {}, 422: {}})

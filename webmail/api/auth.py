@@ -90,9 +90,14 @@ async def second_factor(
         await state.sessions.end(pending)
         cookies.clear(response, request, cookies.SESSION)
         raise HTTPException(429, t("error.throttled"), headers={"Retry-After": "60"})
-    if not await state.totp.verify(pending.unlocked, body.code):
+    if body.recovery_code:
+        accepted = await state.totp.use_recovery_code(pending.unlocked, body.recovery_code)
+    else:
+        accepted = await state.totp.verify(pending.unlocked, body.code)
+    if not accepted:
         await state.throttle.failed(ip, address)
-        raise HTTPException(401, t("error.bad_code"))
+        wrong = "error.bad_recovery_code" if body.recovery_code else "error.bad_code"
+        raise HTTPException(401, t(wrong))
     state.throttle.succeeded(ip, address)
     await open_session(
         request, response, state, pending.unlocked, SessionStage.ACTIVE, pending.record.id

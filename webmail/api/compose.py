@@ -1,21 +1,26 @@
 """Sending replies and keeping drafts.
 
 A patient only ever answers: the reply form is reached from a message, and submission refuses
-any recipient who has not written to the patient first (422 with the policy's reason). The
+any recipient who has not written to the patient first (422 with the policy's reason). Before
+that, a patient's recipients must be among "Mes professionnels" (the list the form offers), so a
+typed or forged address gets a plain French refusal naming it, not the policy's jargon. The
 message answered, the draft being edited and the vault documents attached are each looked up
 under the signed-in account before anything is sent.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException, Request
 
 from mss.store.errors import NotFound
+from mss.store.records import AccountKind
 from webmail.api.deps import Session, State, require_csrf
 from webmail.api.models import Compose, DraftSaved, MessageRefIn, Sent
 from webmail.mail.actions import MessageRef
 from webmail.mail.compose import Outgoing, OutgoingAttachment, one_line, read_draft
+from webmail.mail.professionals import NotAProfessional
 from webmail.mail.view import build_view
+from webmail.pages.render import translator
 from webmail.security.sessions import WebSession
 from webmail.state import WebState
 
@@ -70,11 +75,27 @@ async def _outgoing(
     )
 
 
+async def _only_professionals(
+    request: Request, state: WebState, session: WebSession, outgoing: Outgoing
+) -> None:
+    """A patient answers only the professionals who wrote to them (the reply form offers no
+    one else): anyone else is refused here, named, in words a patient understands."""
+    try:
+        await state.professionals.check(
+            session.unlocked, session.token, outgoing.envelope_recipients()
+        )
+    except NotAProfessional as refused:
+        t = translator(request)
+        raise HTTPException(422, t("compose.not_professional", address=refused.address)) from None
+
+
 @router.post("/messages", response_model=Sent, responses={422: {}, 413: {}})
-async def send(state: State, session: Session, body: Compose) -> Sent:
+async def send(request: Request, state: State, session: Session, body: Compose) -> Sent:
     answering = await _ref(state, session, body.reply_to)
     draft = await _ref(state, session, body.draft)
     outgoing = await _outgoing(state, session, body, answering, draft)
+    if session.account.kind is AccountKind.PATIENT:
+        await _only_professionals(request, state, session, outgoing)
     result = await state.actions.send(session.unlocked, outgoing, answering, draft)
     return Sent(delivered=result.delivered, queued=result.queued)
 

@@ -21,7 +21,10 @@ class SignIn(_Body):
 
 
 class SecondFactor(_Body):
-    code: str = Field(max_length=16)
+    """The authenticator's code, or else one of the recovery codes shown at enrolment."""
+
+    code: str = Field("", max_length=16)
+    recovery_code: str = Field("", max_length=32)
 
 
 class Next(BaseModel):
@@ -279,6 +282,12 @@ class TotpEnable(_Body):
 class TotpDisable(_Body):
     password: str = Field(max_length=1024)
     code: str = Field(max_length=16)
+
+
+class RecoveryCodes(BaseModel):
+    """Shown once: the server keeps only their keyed hashes."""
+
+    recovery_codes: list[str]
 
 
 class SessionOut(BaseModel):

@@ -25,6 +25,7 @@ from webmail.mail.signature_card import signature_card
 from webmail.mail.summaries import ListItem
 from webmail.mail.threads import Conversation
 from webmail.mail.view import MessageView, build_view, html_body
+from webmail.pages.professional_pages import recipient_choice
 from webmail.pages.render import render, translator
 from webmail.security import cookies
 from webmail.security.sessions import WebSession
@@ -234,12 +235,14 @@ async def reply_form(
     opened = await state.reader.open(session.unlocked, mailbox, uid)
     view = build_view(opened.record, opened.summary, opened.raw, mailbox.id)
     context = await _common(state, session)
+    outgoing = reply(view, session.account, all, attribution(request, view))
     context.update(
         {
-            "outgoing": reply(view, session.account, all, attribution(request, view)),
+            "outgoing": outgoing,
             "reply_to": {"mailbox_id": mailbox.id, "uid": uid},
             "draft": None,
             "documents": await state.vault.list(session.unlocked),
+            "recipients": await recipient_choice(state, session, outgoing),
         }
     )
     return render(request, "compose.html", context)
@@ -252,12 +255,14 @@ async def edit_draft(
     mailbox = await state.reader.mailbox(session.account, mailbox_id)
     opened = await state.reader.open(session.unlocked, mailbox, uid)
     context = await _common(state, session)
+    outgoing = read_draft(opened.raw)
     context.update(
         {
-            "outgoing": read_draft(opened.raw),
+            "outgoing": outgoing,
             "reply_to": None,
             "draft": {"mailbox_id": mailbox.id, "uid": uid},
             "documents": await state.vault.list(session.unlocked),
+            "recipients": await recipient_choice(state, session, outgoing),
         }
     )
     return render(request, "compose.html", context)

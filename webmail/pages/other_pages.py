@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from mss.vault.kinds import DOCUMENT_TYPES
 from webmail.api.deps import PageSession, State
+from webmail.pages.client_setup import ClientServers
 from webmail.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,8 +37,10 @@ async def settings(request: Request, state: State, session: PageSession) -> Resp
             "session": session,
             "csrf": session.csrf_token,
             "totp": await state.totp.enabled(account.id),
+            "recovery_codes_left": await state.totp.recovery_codes_left(account.id),
             "app_passwords": await state.accounts.list_app_passwords(account.id),
             "sessions": await state.sessions.list(session),
             "receipt_mode": (await state.receipts.mode(account)).value,
+            "servers": ClientServers.from_settings(state.runtime.settings),
         },
     )

@@ -147,7 +147,19 @@
       if (form.dataset.show) {
         showToast(pick("done"));
         const output = form.querySelector("output");
-        if (output) output.textContent = data[form.dataset.show] || "";
+        const shown = data[form.dataset.show];
+        if (output) output.textContent = Array.isArray(shown) ? shown.join("\n") : shown || "";
+        /* What was shown once (recovery codes) replaces the form that asked for it. */
+        const reveal = form.querySelector("[data-reveal]");
+        const conceal = form.querySelector("[data-conceal]");
+        if (conceal) conceal.hidden = true;
+        if (reveal) {
+          reveal.hidden = false;
+          const heading = reveal.querySelector("h2, h3");
+          if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+        }
+        const copy = form.querySelector("[data-copy]");
+        if (copy) copy.hidden = !output || !output.textContent;
         if (form.hasAttribute("data-reset")) form.querySelectorAll("input").forEach((i) => { i.value = ""; });
         return;
       }
@@ -268,6 +280,52 @@
     heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: true });
   }
+
+  /* Validation bubbles in the page's language: the browser writes its own in the language of
+   * its interface, whatever the page's lang, so each invalid field gets the app's message
+   * (from <body data-msg-*>, or the field's own data-invalid). Typing clears it again. */
+  document.addEventListener("invalid", (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement
+      || field instanceof HTMLSelectElement)) return;
+    const says = document.body.dataset;
+    const validity = field.validity;
+    let text = field.dataset.invalid || says.msgInvalid || "";
+    if (validity.valueMissing) text = field.type === "file" ? says.msgFile : says.msgRequired;
+    else if (validity.typeMismatch) text = says.msgType;
+    else if (validity.tooShort) text = (says.msgTooShort || "").replace("{min}", String(field.minLength));
+    field.setCustomValidity(text || "");
+  }, true);
+  const clearValidity = (event) => {
+    const field = event.target;
+    if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement
+      || field instanceof HTMLSelectElement) field.setCustomValidity("");
+  };
+  document.addEventListener("input", clearValidity, true);
+  document.addEventListener("change", clearValidity, true);
+
+  /* The file picker's own button and "no file chosen" are in the browser's language too: the
+   * page draws its own (a label) and says which file was chosen. */
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.chosen) return;
+    const slot = document.getElementById(input.dataset.chosen);
+    if (slot) slot.textContent = input.files && input.files[0] ? input.files[0].name : slot.dataset.none;
+  });
+
+  /* Copy buttons: the text of the element whose id is data-copy, then a short "Copié". */
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copy);
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent.trim()).then(() => {
+      announce(button.dataset.copied || "");
+      const label = button.textContent;
+      button.textContent = button.dataset.copied || label;
+      window.setTimeout(() => { button.textContent = label; }, 2000);
+    }).catch(() => {});
+  });
 
   /* Menus that fold away on a phone: the button shows and hides what it controls (delegated,
    * since the live refresh replaces the folder list). Without script everything stays open. */
