@@ -81,9 +81,7 @@ async def _only_professionals(
     """A patient answers only the professionals who wrote to them (the reply form offers no
     one else): anyone else is refused here, named, in words a patient understands."""
     try:
-        await state.professionals.check(
-            session.unlocked, session.token, outgoing.envelope_recipients()
-        )
+        await state.professionals.check(session.unlocked, outgoing.envelope_recipients())
     except NotAProfessional as refused:
         t = translator(request)
         raise HTTPException(422, t("compose.not_professional", address=refused.address)) from None

@@ -74,6 +74,8 @@ class MailListing(Protocol):
 class Correspondents(Protocol):
     async def has(self, patient_id: int, address: str) -> bool: ...
 
+    async def closed(self, patient_id: int, address: str) -> bool: ...
+
 
 def normalised(address: str) -> str:
     """The addr-spec as the core compares it, or "" when it is not one."""
@@ -116,13 +118,17 @@ class ProfessionalBook:
                 break
         return items
 
-    async def check(
-        self, owner: UnlockedAccount, token: SessionToken, recipients: Iterable[str]
-    ) -> None:
-        """Raise :class:`NotAProfessional` for the first recipient not in the list."""
-        allowed = {p.person.address for p in await self.find(owner, token)}
+    async def check(self, owner: UnlockedAccount, recipients: Iterable[str]) -> None:
+        """Raise :class:`NotAProfessional` for the first recipient who never wrote to the
+        patient. The core's policy (mss/policy.py) still decides; this asks the same book, so
+        that the two never disagree, and only words the refusal for a patient. A conversation
+        the professional closed is left to the core, whose refusal says so."""
+        patient = owner.account.id
         for recipient in recipients:
-            if normalised(recipient) not in allowed:
+            address = normalised(recipient)
+            if await self._correspondents.has(patient, address):
+                continue
+            if not await self._correspondents.closed(patient, address):
                 raise NotAProfessional(recipient)
 
 
