@@ -96,6 +96,13 @@ class SignatureObserver(Protocol):
     ) -> None: ...
 
 
+class SignerRegistry(Protocol):
+    """Where a professional signer's RPPS number comes from (the national directory), so that
+    their certificate names them as the health directory does."""
+
+    async def rpps_of(self, address: str) -> str | None: ...
+
+
 class ReminderScheduler(Protocol):
     """Keeps the reminders written with a request (mss/signatures/reminders.py)."""
 

@@ -46,6 +46,7 @@ from mss.signatures.ports import (
     SignatureObserver,
     SignatureStore,
     SignedCopyFiler,
+    SignerRegistry,
     SignerView,
     UnknownRequest,
     UnknownSigner,
@@ -90,6 +91,7 @@ class SignatureService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         observer: SignatureObserver | None = None,
         reminders: ReminderScheduler | None = None,
+        registry: SignerRegistry | None = None,
     ) -> None:
         self._store = store
         self._accounts = accounts
@@ -97,6 +99,7 @@ class SignatureService:
         self._receiver = receiver
         self._authority = authority
         self._stamper = stamper
+        self._registry = registry
         self._base_url = base_url.rstrip("/")
         self._filer = filer
         self._clock = clock
@@ -213,6 +216,7 @@ class SignatureService:
         if consent != CONSENT:
             raise NotAllowed("the consent text was not accepted as shown")
         account = actor.who.account
+        rpps = await self._rpps(account)
 
         def change(loaded: _Loaded, now: datetime) -> bool:
             before = loaded.request
@@ -221,7 +225,7 @@ class SignatureService:
             read = hashlib.sha256(loaded.pdf).hexdigest()
             proof = make_evidence(actor.who.keys, account.address, read, consent, now.isoformat())
             loaded.body["evidence"].append(proof.to_json())
-            loaded.pdf = self._sign_pdf(loaded.pdf, index, account)
+            loaded.pdf = self._sign_pdf(loaded.pdf, index, account, rpps)
             _record(loaded, EventKind.SIGNED, _who(account), actor, now)
             if loaded.request.state is RequestState.COMPLETED:
                 self._complete(loaded, now)
@@ -279,9 +283,14 @@ class SignatureService:
         prepared = document.prepare(new.pdf, title, placements)
         return document.certify(prepared, self._authority.operator, None, self._stamper)
 
-    def _sign_pdf(self, pdf: bytes, index: int, account: Account) -> bytes:
+    async def _rpps(self, account: Account) -> str | None:
+        if self._registry is None or account.kind is not AccountKind.PROFESSIONAL:
+            return None
+        return await self._registry.rpps_of(account.address)
+
+    def _sign_pdf(self, pdf: bytes, index: int, account: Account, rpps: str | None) -> bytes:
         name = account.display_name or account.address
-        issued = self._authority.issue_for(SignerIdentity(name, account.address))
+        issued = self._authority.issue_for(SignerIdentity(name, account.address, rpps))
         stamp = f"Signé électroniquement par {name}\n{account.address}"
         return document.sign(pdf, index, issued, None, self._stamper, stamp)
 

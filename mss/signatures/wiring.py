@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from directory.service import DirectoryService
 from mss.signatures.pki import SigningAuthority
 from mss.signatures.ports import SignedCopyFiler
 from mss.signatures.reminders import SignatureReminders
@@ -14,6 +15,8 @@ from mss.signatures.timestamping import timestamper
 from mss.store.signature_reminder_sql import SqlSignatureReminderStore
 from mss.store.signature_sql import SqlSignatureStore
 from mss.webhooks.signature_events import SignatureEvents
+
+RPPS_TYPE = "8"
 
 if TYPE_CHECKING:
     from mss.runtime import Runtime
@@ -39,7 +42,23 @@ def build_signature_service(
         filer,
         observer=SignatureEvents(runtime.webhooks, runtime.store),
         reminders=reminders(runtime),
+        registry=DirectoryRegistry(runtime.directory),
     )
+
+
+class DirectoryRegistry:
+    """A professional's RPPS from the national directory's entry for their mailbox: the
+    identifier of type 8 (DOMAIN.md); ADELI numbers (type 0) are not RPPS numbers."""
+
+    def __init__(self, directory: DirectoryService) -> None:
+        self._directory = directory
+
+    async def rpps_of(self, address: str) -> str | None:
+        entry = await self._directory.resolve(address)
+        practitioner = entry.practitioner if entry is not None else None
+        if practitioner is None or practitioner.id_type != RPPS_TYPE:
+            return None
+        return practitioner.id_value
 
 
 def reminders(runtime: Runtime) -> SignatureReminders:

@@ -9,6 +9,7 @@ import asyncio
 import base64
 import email
 import email.policy
+import io
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from pdfs import plain_pdf
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from mailserver import DOCTOR, DOMAIN, NURSE, PASSWORD, PATIENT, PATIENT_DOMAIN, read_mailbox
 from mss.accounts import UnlockedAccount
@@ -255,3 +257,34 @@ async def test_the_expiry_worker_closes_overdue_requests_without_any_key(runtime
         await worker.stop()
     assert opened.state is RequestState.EXPIRED
     assert opened.trail[0].kind.value == "sent", "the sealed trail is intact"
+
+
+async def test_a_professional_signer_certificate_carries_the_rpps_of_the_directory(
+    runtime: Runtime,
+) -> None:
+    """The national file lists jean-pierre.martin@medecin.mssante.fr with RPPS 10002345675: the
+    certificate issued for his signature names him by it, as issue 12 requires."""
+    people = await _people(runtime)
+    professional = "jean-pierre.martin@medecin.mssante.fr"
+    await runtime.store.add_domain("medecin.mssante.fr")
+    await runtime.accounts.create_account(
+        professional, AccountKind.PROFESSIONAL, PASSWORD, "Jean-Pierre Martin"
+    )
+    extraction = Path(__file__).parents[1] / "directory" / "data"
+    (national,) = extraction.glob("Extraction_Correspondance_MSSante_*.txt")
+    await runtime.directory.import_file(national, min_valid_share=0.5)
+    signer = await runtime.accounts.authenticate(professional, PASSWORD)
+
+    service = runtime.signatures()
+    created = await service.create(Actor(people[ADMISSIONS]), _request([professional, DOCTOR]))
+    for who in (signer, people[DOCTOR]):
+        await service.viewed(created.id, Actor(who))
+        done = await service.sign(created.id, Actor(who), CONSENT)
+
+    reader = PdfFileReader(io.BytesIO(done.document))
+    subjects = {
+        sig.signer_cert.subject.native.get("email_address"): sig.signer_cert.subject.native
+        for sig in reader.embedded_signatures
+    }
+    assert subjects[professional]["serial_number"] == "RPPS10002345675"
+    assert "serial_number" not in subjects[DOCTOR], "no directory entry, no RPPS"
