@@ -23,6 +23,7 @@ from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
 from mss.ratelimit import AuthThrottle
 from mss.receipts.processed import ProcessedReceipts
+from mss.receipts.tracking import Tracking
 from mss.serverkey import load_or_create_secret
 from mss.signin import SignInService, TotpPresence
 from mss.store.api_repository import SqlApiKeyStore
@@ -33,6 +34,7 @@ from mss.store.queue_repository import SqlQueueStore
 from mss.store.receipt_repository import SqlReceiptLedger
 from mss.store.records import Account
 from mss.store.repository import SqlStore
+from mss.store.tracking_sql import SqlTrackingStore
 from mss.store.trust_sql import SqlTrustStore
 from mss.store.vault_repository import SqlVaultStore
 from mss.store.webhook_sql import SqlWebhookStore
@@ -74,6 +76,7 @@ class Runtime:
     xdm_import: XdmImport
     api: ApiKeyService
     webhooks: WebhookService
+    tracking: Tracking
     _signatures: SignatureService | None = None
 
     def signatures(self) -> SignatureService:
@@ -107,7 +110,8 @@ class Runtime:
         accounts.add_publisher(_publisher(directory))
         policy = Policy(store, trust, correspondents, DirectoryClassifier(directory))
         inbound = InboundService(store, policy)
-        submission = SubmissionService(store, policy, queue, inbound)
+        tracking = Tracking(SqlTrackingStore(database, store.committer), store, server_secret)
+        submission = SubmissionService(store, policy, queue, inbound, tracking)
         calendar = CalendarService(
             SqlCalendarStore(database, store.committer),
             submission,
@@ -144,6 +148,7 @@ class Runtime:
             settings.webhooks.allow_private_targets,
         )
         inbound.add_observer(MessageEvents(webhooks))
+        inbound.add_observer(tracking)
         return cls(
             settings,
             database,
@@ -167,6 +172,7 @@ class Runtime:
                 server_secret,
             ),
             webhooks,
+            tracking,
         )
 
     async def close(self) -> None:

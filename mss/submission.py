@@ -8,6 +8,7 @@ commits before the next, and the caller acknowledges only after all of them.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -25,7 +26,9 @@ from mss.policy import (
     Route,
     SenderKind,
 )
-from mss.store.records import Account, SpecialUse
+from mss.store.records import Account, Appended, SpecialUse
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,21 @@ class SubmitResult:
     queued: list[str] = field(default_factory=list)
 
 
+class SentTracker(Protocol):
+    """Sender-side tracking (mss/receipts/tracking.py): told of every message sent."""
+
+    async def expect(self, account: Account, raw: bytes) -> bool: ...
+
+    async def sent(
+        self,
+        account: Account,
+        raw: bytes,
+        delivered: Sequence[str],
+        queued: Sequence[str],
+        copy: Appended | None,
+    ) -> None: ...
+
+
 class Outbox(Protocol):
     """The outbound queue, as submission needs it."""
 
@@ -68,9 +86,15 @@ class Outbox(Protocol):
 
 class SubmissionService:
     def __init__(
-        self, store: DeliveryStore, policy: Policy, outbox: Outbox, inbound: InboundService
+        self,
+        store: DeliveryStore,
+        policy: Policy,
+        outbox: Outbox,
+        inbound: InboundService,
+        tracker: SentTracker | None = None,
     ) -> None:
         self._store = store
+        self._tracker = tracker
         self._inbound = inbound
         self._policy = policy
         self._outbox = outbox
@@ -110,15 +134,39 @@ class SubmissionService:
         kind = self._policy.kind_of_account(account)
         local = [route for _, route in routes if isinstance(route, LocalRoute)]
         remote = [r for r, route in routes if isinstance(route, RemoteRoute)]
+        tracked = await self._expect(account, raw)
         # Every copy is committed before this returns; started together, they share commits.
-        await asyncio.gather(
+        *_, copy = await asyncio.gather(
             *(self._deliver_local(account.address, kind, route, trace + raw) for route in local),
             self._queue_remote(envelope, remote, trace + raw, account.id),
             self._file_sent_copy(account, raw),
         )
-        return SubmitResult(
+        result = SubmitResult(
             delivered=[route.address for route in local], queued=[r.address for r in remote]
         )
+        if tracked:
+            await self._track(account, raw, result, copy)
+        return result
+
+    async def _expect(self, account: Account, raw: bytes) -> bool:
+        """Tracking never decides whether mail is sent: its failures are logged, not turned
+        into a failed send that the client would retry."""
+        if self._tracker is None:
+            return False
+        try:
+            return await self._tracker.expect(account, raw)
+        except Exception:
+            log.exception("tracking of a message sent by %s failed", account.address)
+            return False
+
+    async def _track(
+        self, account: Account, raw: bytes, result: SubmitResult, copy: Appended | None
+    ) -> None:
+        assert self._tracker is not None
+        try:
+            await self._tracker.sent(account, raw, result.delivered, result.queued, copy)
+        except Exception:
+            log.exception("tracking of a message sent by %s failed", account.address)
 
     async def send_report(self, account: Account, to: str, raw: bytes) -> None:
         """Send a report the server writes for ``account`` (an automatic MDN) to ``to``.
@@ -165,7 +213,8 @@ class SubmissionService:
         for address in addresses:
             self._policy.check_own_address(account, address)
 
-    async def _file_sent_copy(self, account: Account, raw: bytes) -> None:
+    async def _file_sent_copy(self, account: Account, raw: bytes) -> Appended | None:
         sent = await self._store.find_special_use(account.id, SpecialUse.SENT.value)
-        if sent is not None:
-            await deliver(self._store, account, sent, raw, flags=("\\Seen",))
+        if sent is None:
+            return None
+        return await deliver(self._store, account, sent, raw, flags=("\\Seen",))

@@ -12,6 +12,7 @@ from mss.store import (  # noqa: F401
     signature_reminder_schema,
     signature_schema,
     subscription_schema,
+    tracking_schema,
     vault_schema,
     webhook_schema,
     webmail_schema,
