@@ -16,6 +16,8 @@ from aiosmtpd.smtp import SMTP, Session
 from mss.addresses import domain_of
 from mss.config import Settings
 from mss.inbound import InboundService
+from mss.mime import parse_message
+from mss.mime.prefix import with_prefix
 from mss.policy import LocalRoute, Policy, PolicyError, Refusal
 from mss.queue import OutboundQueue
 from mss.smtp import codes
@@ -149,6 +151,8 @@ class MxHandler:
         kind = await self._policy.sender_kind(sender)
         routes: list[LocalRoute] = envelope.account_routes
         try:
+            # Parsed once; each recipient's copy differs only by its Received field in front.
+            structure = parse_message(content)
             for route in routes:
                 trace = received_field(
                     session.host_name or "",
@@ -158,7 +162,13 @@ class MxHandler:
                     server.connection_id,
                     route.address,
                 )
-                await self._inbound.receive(sender, kind, route.account, trace + content)
+                await self._inbound.receive(
+                    sender,
+                    kind,
+                    route.account,
+                    trace + content,
+                    with_prefix(trace, content, structure),
+                )
             await report_delivery(
                 self._queue,
                 self._settings.hostname,
