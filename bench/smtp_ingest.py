@@ -1,6 +1,7 @@
 """SMTP submission throughput: N messages over K concurrent TLS + AUTH connections.
 
     .venv/bin/python bench/smtp_ingest.py [--count N] [--connections K] [--postgres URL]
+                                          [--stores sqlite,postgresql]
 
 Runs ``mss serve`` as a separate process (as in production: client and server do not share an
 interpreter), creates one sender and one recipient, then submits 4 KiB and 100 KiB messages
@@ -188,9 +189,11 @@ async def main() -> None:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--postgres", default=os.environ.get("MSS_TEST_POSTGRES_URL", ""))
+    parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to measure")
     args = parser.parse_args()
-    stores = {"sqlite": ""}
-    if args.postgres:
+    wanted = args.stores.split(",")
+    stores = {"sqlite": ""} if "sqlite" in wanted else {}
+    if args.postgres and "postgresql" in wanted:
         stores["postgresql"] = await postgres_database(args.postgres)
     print(
         f"{args.count} messages per size over {args.connections} TLS+AUTH connections, "
