@@ -37,11 +37,13 @@ class InboundMessage:
     raw: bytes
     stored: Appended
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    structure: MessageStructure | None = field(default=None, compare=False)
+    """``raw`` as parsed at DATA, when the caller had it."""
 
     @cached_property
     def parsed(self) -> MessageStructure:
-        """Parsed once, on first use, and shared by every observer."""
-        return parse_message(self.raw)
+        """Parsed once (at DATA, or here on first use) and shared by every observer."""
+        return self.structure if self.structure is not None else parse_message(self.raw)
 
 
 class DeliveryObserver(Protocol):
@@ -66,12 +68,20 @@ class InboundService:
         return tuple(self._observers)
 
     async def receive(
-        self, sender: str, kind: SenderKind, recipient: Account, raw: bytes
+        self,
+        sender: str,
+        kind: SenderKind,
+        recipient: Account,
+        raw: bytes,
+        structure: MessageStructure | None = None,
     ) -> Appended:
-        """Commit ``raw`` to ``recipient``'s INBOX, then let every observer see it."""
-        stored = await deliver(self._store, recipient, INBOX, raw)
+        """Commit ``raw`` to ``recipient``'s INBOX, then let every observer see it.
+
+        ``structure``: ``raw`` already parsed, reused for the summary and by the observers.
+        """
+        stored = await deliver(self._store, recipient, INBOX, raw, structure=structure)
         await self._policy.record_delivery(sender, kind, recipient, closes_conversation(raw))
-        message = InboundMessage(sender, kind, recipient, raw, stored)
+        message = InboundMessage(sender, kind, recipient, raw, stored, structure=structure)
         for observer in self._observers:
             try:
                 await observer.delivered(message)

@@ -111,10 +111,18 @@ def _decode_unpadded(data: bytes, record: MessageRecord) -> MessageSummary:
 
 
 def seal_message(
-    raw: bytes, owner_key: bytes, flags: frozenset[str], internal_date: int
+    raw: bytes,
+    owner_key: bytes,
+    flags: frozenset[str],
+    internal_date: int,
+    structure: MessageStructure | None = None,
 ) -> NewMessage:
-    """Parse, summarise and encrypt ``raw`` for the owner of public key ``owner_key``."""
-    structure = parse_message(raw)
+    """Summarise and encrypt ``raw`` for the owner of public key ``owner_key``.
+
+    ``structure`` is ``raw`` already parsed (SMTP parses once at DATA); otherwise it is parsed here.
+    """
+    if structure is None:
+        structure = parse_message(raw)
     summary = MessageSummary(
         structure, raw[: structure.header_end], internal_date, len(raw), preview_of(raw, structure)
     )

@@ -17,6 +17,8 @@ from mss.accounts import UnlockedAccount
 from mss.delivery import DeliveryStore, deliver
 from mss.inbound import InboundService
 from mss.mime import parse_message
+from mss.mime.model import MessageStructure
+from mss.mime.prefix import with_prefix
 from mss.policy import (
     LocalRoute,
     Policy,
@@ -24,7 +26,6 @@ from mss.policy import (
     Refusal,
     RemoteRoute,
     Route,
-    SenderKind,
 )
 from mss.store.records import Account, Appended, SpecialUse
 
@@ -127,7 +128,9 @@ class SubmissionService:
         """
         account = sender.account
         self.check_sender(account, envelope.mail_from)
-        self._check_from_header(account, raw)
+        # Parsed once: the From check, every delivered copy, the Sent copy and the observers.
+        structure = parse_message(raw)
+        self._check_from_header(account, structure)
         if checked is None:
             checked = [await self.check_recipient(account, r.address) for r in envelope.recipients]
         routes = list(zip(envelope.recipients, checked, strict=True))
@@ -135,11 +138,15 @@ class SubmissionService:
         local = [route for _, route in routes if isinstance(route, LocalRoute)]
         remote = [r for r, route in routes if isinstance(route, RemoteRoute)]
         tracked = await self._expect(account, raw)
+        traced = with_prefix(trace, raw, structure) if local else structure
         # Every copy is committed before this returns; started together, they share commits.
         *_, copy = await asyncio.gather(
-            *(self._deliver_local(account.address, kind, route, trace + raw) for route in local),
+            *(
+                self._inbound.receive(account.address, kind, route.account, trace + raw, traced)
+                for route in local
+            ),
             self._queue_remote(envelope, remote, trace + raw, account.id),
-            self._file_sent_copy(account, raw),
+            self._file_sent_copy(account, raw, structure),
         )
         result = SubmitResult(
             delivered=[route.address for route in local], queued=[r.address for r in remote]
@@ -175,19 +182,15 @@ class SubmissionService:
         From is the account it speaks for; no Sent copy, since its owner did not write it. The
         recipient passes the same routing and patient rules as any submission.
         """
-        self._check_from_header(account, raw)
+        structure = parse_message(raw)
+        self._check_from_header(account, structure)
         route = await self.check_recipient(account, to)
         if isinstance(route, LocalRoute):
             await self._inbound.receive(
-                "", self._policy.kind_of_account(account), route.account, raw
+                "", self._policy.kind_of_account(account), route.account, raw, structure
             )
         else:
             await self._outbox.enqueue("", [Recipient(route.address)], raw, account_id=account.id)
-
-    async def _deliver_local(
-        self, sender: str, kind: SenderKind, route: LocalRoute, raw: bytes
-    ) -> None:
-        await self._inbound.receive(sender, kind, route.account, raw)
 
     async def _queue_remote(
         self, envelope: Envelope, remote: list[Recipient], raw: bytes, account_id: int
@@ -202,9 +205,9 @@ class SubmissionService:
                 account_id=account_id,
             )
 
-    def _check_from_header(self, account: Account, raw: bytes) -> None:
+    def _check_from_header(self, account: Account, structure: MessageStructure) -> None:
         """RFC 5322 §3.6.2: every From address must be the account's own."""
-        envelope = parse_message(raw).envelope
+        envelope = structure.envelope
         addresses = [
             f"{a.mailbox}@{a.host}" for a in envelope.from_ if a.host is not None and a.mailbox
         ]
@@ -213,8 +216,12 @@ class SubmissionService:
         for address in addresses:
             self._policy.check_own_address(account, address)
 
-    async def _file_sent_copy(self, account: Account, raw: bytes) -> Appended | None:
+    async def _file_sent_copy(
+        self, account: Account, raw: bytes, structure: MessageStructure
+    ) -> Appended | None:
         sent = await self._store.find_special_use(account.id, SpecialUse.SENT.value)
         if sent is None:
             return None
-        return await deliver(self._store, account, sent, raw, flags=("\\Seen",))
+        return await deliver(
+            self._store, account, sent, raw, flags=("\\Seen",), structure=structure
+        )

@@ -3,11 +3,13 @@
 Implementation notes. TLS is required before MAIL (aiosmtpd's ``require_starttls``); at MAIL the
 peer must have presented a client certificate matching the operator configured for the sender's
 domain (mutual TLS). Recipients are checked at RCPT, never bounced later. The 250 after DATA is
-sent only once every recipient's copy is committed.
+sent only once every recipient's copy is committed; the copies are delivered concurrently, so
+they share commits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Protocol
 
@@ -16,6 +18,8 @@ from aiosmtpd.smtp import SMTP, Session
 from mss.addresses import domain_of
 from mss.config import Settings
 from mss.inbound import InboundService
+from mss.mime import parse_message
+from mss.mime.prefix import with_prefix
 from mss.policy import LocalRoute, Policy, PolicyError, Refusal
 from mss.queue import OutboundQueue
 from mss.smtp import codes
@@ -149,8 +153,10 @@ class MxHandler:
         kind = await self._policy.sender_kind(sender)
         routes: list[LocalRoute] = envelope.account_routes
         try:
-            for route in routes:
-                trace = received_field(
+            # Parsed once; each recipient's copy differs only by its Received field in front.
+            structure = parse_message(content)
+            traces = [
+                received_field(
                     session.host_name or "",
                     peer_ip(session),
                     self._settings.hostname,
@@ -158,7 +164,21 @@ class MxHandler:
                     server.connection_id,
                     route.address,
                 )
-                await self._inbound.receive(sender, kind, route.account, trace + content)
+                for route in routes
+            ]
+            # Started together, the recipients' copies share the group commit's transactions.
+            await asyncio.gather(
+                *(
+                    self._inbound.receive(
+                        sender,
+                        kind,
+                        route.account,
+                        trace + content,
+                        with_prefix(trace, content, structure),
+                    )
+                    for route, trace in zip(routes, traces, strict=True)
+                )
+            )
             await report_delivery(
                 self._queue,
                 self._settings.hostname,

@@ -1,10 +1,14 @@
 """Appends that arrive together are written together.
 
 Implementation notes. Concurrent deliveries (several SMTP sessions, a burst of APPENDs) each
-ask for an append; the first one schedules a single committer job, and that job takes every
-append pending when it starts, allocates their UIDs with one UPDATE per mailbox and inserts them
-with two bulk statements. Each caller is answered only after that transaction commits. If the
-batch fails, its appends are retried one by one so that only the faulty one fails.
+ask for an append; the first one schedules a flush, which takes every append pending when it
+starts and hands them to the committer as one job: one UID allocation per mailbox and two bulk
+inserts. The taking happens on the event loop, never inside the job, because on SQLite jobs run
+on the writer's thread while the loop keeps adding to the pending list. Appends that arrive while
+a transaction is being written form the next flush, and the committer puts every job waiting
+then into its next transaction, so they still share one commit. Each caller is answered only
+after that transaction commits. If the batch fails, its appends are retried one by one so that
+only the faulty one fails.
 """
 
 from __future__ import annotations
@@ -39,14 +43,12 @@ class AppendBatcher:
         return await future
 
     async def _flush(self) -> None:
-        taken: list[Pending] = []
+        taken, self._pending = self._pending, []
+        self._scheduled = False
+        batch = [(mailbox_id, message) for mailbox_id, message, _ in taken]
 
         async def job(conn: AsyncConnection) -> WriteResult[list[Appended]]:
-            if not taken:
-                self._scheduled = False
-                taken.extend(self._pending)
-                self._pending.clear()
-            appended, changes = await append_messages(conn, [(m, msg) for m, msg, _ in taken])
+            appended, changes = await append_messages(conn, batch)
             return WriteResult(appended, changes)
 
         try:
@@ -54,12 +56,10 @@ class AppendBatcher:
         except Exception as error:
             if len(taken) == 1:
                 _settle(taken[0][2], error=error)
-            for item in taken if len(taken) > 1 else []:
+                return
+            for item in taken:
                 await self._one(item)
             return
-        finally:
-            if not taken:
-                self._scheduled = False
         for (_, _, future), appended in zip(taken, results, strict=True):
             _settle(future, appended)
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mss.store.changes import Change
 from mss.store.errors import Conflict, NotFound
+from mss.store.message_pg import append_messages_pg
 from mss.store.records import (
     Appended,
     FlagMode,
@@ -82,8 +83,11 @@ async def append_messages(
 ) -> tuple[list[Appended], list[Change]]:
     """Append many messages with one allocation per mailbox and two bulk inserts.
 
-    Each message gets its own UID and its own MODSEQ, in the order of ``batch``.
+    Each message gets its own UID and its own MODSEQ, in the order of ``batch``. On PostgreSQL
+    the whole batch is one statement (``message_pg.py``).
     """
+    if conn.dialect.name == "postgresql":
+        return await append_messages_pg(conn, batch)
     by_mailbox: dict[int, list[int]] = {}
     for position, (mailbox_id, _) in enumerate(batch):
         by_mailbox.setdefault(mailbox_id, []).append(position)

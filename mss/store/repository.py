@@ -49,7 +49,7 @@ class SqlStore:
     def __init__(self, database: Database, feed: ChangeFeed) -> None:
         self.database = database
         self.feed = feed
-        self.committer = Committer(database.writer, feed)
+        self.committer = Committer(database.writer, feed, database.thread_writer)
         self.appender = AppendBatcher(self.committer)
         self._lookups: TtlCache[tuple[str, object, object], object] = TtlCache()
 

@@ -4,7 +4,9 @@ Implementation notes. Jobs queue up while a transaction is being written; the co
 that are waiting (up to :data:`MAX_BATCH`), runs them in one transaction, commits once (one fsync
 for the batch), and only then resolves each caller and publishes the batch's changes. If any job
 fails, the batch is rolled back and each job re-run alone, so one bad job fails only its caller.
-On SQLite this is also what keeps to the single-writer rule inside a process.
+On SQLite this is also what keeps to the single-writer rule inside a process, and there the
+whole transaction runs on the writer's own thread (``writer_thread.py``): the event loop awaits
+one future per batch, not one per statement.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from mss.store.changes import Change, ChangeFeed
+from mss.store.writer_thread import WriterThread
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +46,12 @@ class _Pending:
 
 
 class Committer:
-    def __init__(self, engine: AsyncEngine, feed: ChangeFeed) -> None:
+    def __init__(
+        self, engine: AsyncEngine, feed: ChangeFeed, thread_engine: Engine | None = None
+    ) -> None:
         self._engine = engine
         self._feed = feed
+        self._thread = WriterThread(thread_engine) if thread_engine is not None else None
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
@@ -62,6 +69,8 @@ class Committer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._thread is not None:
+            await asyncio.to_thread(self._thread.close)
 
     async def _loop(self) -> None:
         while True:
@@ -94,6 +103,8 @@ class Committer:
                 log.exception("publishing %d changes failed", len(changes))
 
     async def _transaction(self, batch: list[_Pending]) -> list[WriteResult[Any]]:
+        if self._thread is not None:
+            return await self._thread.transaction([item.job for item in batch])
         async with self._engine.begin() as connection:
             return [await item.job(connection) for item in batch]
 

@@ -182,3 +182,32 @@ async def test_notify_success_queues_a_delivered_dsn_for_the_remote_sender(
     assert "Action: delivered" in fields
     assert "Original-Envelope-Id: case-42" in fields
     assert f"Final-Recipient: rfc822;{DOCTOR}" in fields
+
+
+async def test_two_local_recipients_each_get_their_own_trace_and_a_true_summary(
+    server: MailServer, peers: dict[str, Peer]
+) -> None:
+    """Parsed once at DATA: each copy's summary still describes that copy, Received included."""
+    from mss.mailcrypto import open_content_key, open_summary
+    from mss.mime import parse_message
+
+    sender = f"dr@{PEER_DOMAIN}"
+    raw = message(sender, DOCTOR, "both")
+    async with aiosmtplib.SMTP(
+        hostname="localhost",
+        port=server.port("mx"),
+        start_tls=True,
+        tls_context=peers[PEER_DOMAIN].context(server),
+    ) as client:
+        errors, _ = await client.sendmail(sender, [DOCTOR, PATIENT], raw)
+    assert errors == {}
+    for address in (DOCTOR, PATIENT):
+        [stored] = await read_mailbox(server.runtime, address)
+        assert stored.endswith(raw) and f"for <{address}>".encode() in stored[: -len(raw)]
+        unlocked = await server.runtime.accounts.authenticate(address, "correct horse battery")
+        inbox = await server.runtime.store.get_mailbox(unlocked.account.id, "INBOX")
+        assert inbox is not None
+        [record] = await server.runtime.store.get_messages(inbox.id, [1])
+        summary = open_summary(record, open_content_key(record, unlocked.keys))
+        assert summary.structure == parse_message(stored)
+        assert summary.header == stored[: summary.structure.header_end]
