@@ -1,0 +1,216 @@
+"""The webmail's protections one by one, with fixed clocks (issue 18): each Set-Cookie header
+read on its own, TOTP failing closed and refusing codes two steps away, pending second-factor
+sessions expiring on their own lifetime and disappearing at promotion, and no-store on every
+response."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pyotp
+import pytest
+from starlette.requests import Request
+from starlette.responses import Response
+
+from crypto.keys import AccountKeys
+from crypto.session import seal_to_account
+from mss.accounts import UnlockedAccount
+from mss.runtime import Runtime
+from mss.store.records import AccountKind
+from mss.store.webmail_records import SessionStage, TotpRecord
+from mss.store.webmail_repository import SqlWebmailStore
+from webmail.security import cookies
+from webmail.security.headers import SecurityHeaders
+from webmail.security.sessions import SessionManager
+from webmail.security.totp import TotpManager, matching_step
+from webmail.settings import WebSettings
+
+PASSWORD = "correct horse battery"
+NOW = 1_900_000_015.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _request(scheme: str) -> Request:
+    port = 443 if scheme == "https" else 80
+    return Request(
+        {
+            "type": "http",
+            "scheme": scheme,
+            "server": ("mss.example", port),
+            "headers": [],
+            "path": "/",
+            "query_string": b"",
+        }
+    )
+
+
+def _set_cookies(response: Response) -> dict[str, dict[str, str]]:
+    """Each Set-Cookie header parsed alone: name -> {attribute (lower case): value}."""
+    parsed = {}
+    for header in response.headers.getlist("set-cookie"):
+        first, *attributes = (part.strip() for part in header.split(";"))
+        name, _, value = first.partition("=")
+        fields = {"": value}
+        for attribute in attributes:
+            key, _, attribute_value = attribute.partition("=")
+            fields[key.lower()] = attribute_value.lower()
+        parsed[name] = fields
+    return parsed
+
+
+def test_every_cookie_is_httponly_samesite_strict_and_secure_over_tls() -> None:
+    response = Response()
+    cookies.set_cookie(response, _request("https"), cookies.SESSION, "v", max_age=None)
+    cookies.clear(response, _request("https"), cookies.PRELOGIN)
+    parsed = _set_cookies(response)
+    assert set(parsed) == {"__Host-mss_session", "__Host-mss_prelogin"}
+    for fields in parsed.values():
+        assert {"secure", "httponly"} <= set(fields)
+        assert fields["samesite"] == "strict" and fields["path"] == "/"
+    assert parsed["__Host-mss_session"][""] == "v" and "max-age" not in parsed["__Host-mss_session"]
+    assert parsed["__Host-mss_prelogin"]["max-age"] == "0"
+    plain = Response()
+    cookies.set_cookie(plain, _request("http"), cookies.LANGUAGE, "fr", max_age=60)
+    fields = _set_cookies(plain)["mss_lang"]
+    assert "secure" not in fields and "httponly" in fields and fields["samesite"] == "strict"
+    assert fields["max-age"] == "60"
+    assert cookies.read(_request("https"), cookies.SESSION) is None
+
+
+async def test_every_response_says_no_store_unless_it_chose_its_own() -> None:
+    async def app(scope: object, receive: object, send: object) -> None:
+        path = scope["path"]  # type: ignore[index]
+        headers = [(b"cache-control", b"max-age=60")] if path == "/static" else []
+        await send({"type": "http.response.start", "status": 200, "headers": headers})  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": b""})  # type: ignore[operator]
+
+    sent: list[dict[bytes, bytes]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.start":
+            sent.append(dict(message["headers"]))  # type: ignore[call-overload]
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request"}
+
+    middleware = SecurityHeaders(app)  # type: ignore[arg-type]
+    for path, scheme in (("/", "https"), ("/static", "http")):
+        scope = {"type": "http", "path": path, "scheme": scheme, "headers": []}
+        await middleware(scope, receive, send)  # type: ignore[arg-type]
+    page, static = sent
+    assert page[b"cache-control"] == b"no-store"
+    assert page[b"x-frame-options"] == b"DENY"
+    assert page[b"strict-transport-security"] == b"max-age=31536000"
+    assert static[b"cache-control"] == b"max-age=60"
+    assert b"strict-transport-security" not in static
+    assert static[b"x-content-type-options"] == b"nosniff"
+
+
+def test_totp_accepts_one_step_of_drift_and_no_more() -> None:
+    secret = pyotp.random_base32()
+    totp = pyotp.TOTP(secret)
+    current = int(NOW // 30)
+    for offset in (-1, 0, 1):
+        assert matching_step(secret, totp.at(NOW + 30 * offset), NOW) == current + offset
+    for offset in (-2, 2):
+        code = totp.at(NOW + 30 * offset)
+        if all(code != totp.at(NOW + 30 * o) for o in (-1, 0, 1)):
+            assert matching_step(secret, code, NOW) is None
+    assert matching_step(secret, " ".join(totp.at(NOW)), NOW) == current
+    assert matching_step(secret, "12345a", NOW) is None
+
+
+async def _patient(runtime: Runtime) -> UnlockedAccount:
+    await runtime.store.add_domain("patient.example", is_patient=True)
+    await runtime.accounts.create_account("a@patient.example", AccountKind.PATIENT, PASSWORD)
+    return await runtime.accounts.authenticate("a@patient.example", PASSWORD)
+
+
+async def test_totp_fails_closed(runtime: Runtime) -> None:
+    unlocked = await _patient(runtime)
+    store = SqlWebmailStore(runtime.database, runtime.store.committer)
+    clock = Clock()
+    totp = TotpManager(store, clock)
+    secret = pyotp.random_base32()
+    code = pyotp.TOTP(secret).at(NOW)
+    assert not await totp.verify(unlocked, code), "no TOTP record: refused"
+    assert not await totp.enabled(unlocked.account.id)
+    # A secret sealed to another key pair (a row copied from elsewhere) does not open: refused.
+    stranger = AccountKeys.generate().public.encryption
+    foreign = seal_to_account(secret.encode(), stranger)
+    await store.set_totp(TotpRecord(unlocked.account.id, foreign, 0, int(NOW)))
+    assert not await totp.verify(unlocked, code)
+    await totp.disable(unlocked.account.id)
+    assert not await totp.enable(unlocked, secret, "000000" if code != "000000" else "111111")
+    assert await totp.enable(unlocked, secret, code)
+    assert await totp.enabled(unlocked.account.id)
+    assert not await totp.verify(unlocked, code), "the enrolment step cannot be replayed"
+    clock.now += 30
+    assert await totp.verify(unlocked, pyotp.TOTP(secret).at(clock.now))
+
+
+@pytest.fixture
+def web_settings() -> WebSettings:
+    return replace(
+        WebSettings(),
+        idle_timeout_seconds=600,
+        absolute_timeout_seconds=3600,
+        second_factor_seconds=120,
+        touch_interval_seconds=10,
+    )
+
+
+async def test_pending_session_lives_only_second_factor_seconds(
+    runtime: Runtime, web_settings: WebSettings
+) -> None:
+    unlocked = await _patient(runtime)
+    clock = Clock()
+    store = SqlWebmailStore(runtime.database, runtime.store.committer)
+    sessions = SessionManager(store, web_settings, clock)
+    pending = (await sessions.open(unlocked, SessionStage.AWAITING_TOTP, "", "")).encode()
+    clock.now += 119
+    assert await sessions.resume(pending, SessionStage.AWAITING_TOTP) is not None
+    clock.now += 1
+    assert await sessions.resume(pending, SessionStage.AWAITING_TOTP) is None, "idle 120 s"
+    # Kept busy, it still ends at its absolute lifetime of 120 s, not the active one.
+    pending = (await sessions.open(unlocked, SessionStage.AWAITING_TOTP, "", "")).encode()
+    for _ in range(5):
+        clock.now += 20
+        assert await sessions.resume(pending, SessionStage.AWAITING_TOTP) is not None
+        await sessions.settle()
+    clock.now += 20
+    assert await sessions.resume(pending, SessionStage.AWAITING_TOTP) is None
+
+
+async def test_promotion_removes_the_pending_row_and_lists_active_sessions(
+    runtime: Runtime, web_settings: WebSettings
+) -> None:
+    unlocked = await _patient(runtime)
+    clock = Clock()
+    store = SqlWebmailStore(runtime.database, runtime.store.committer)
+    sessions = SessionManager(store, web_settings, clock)
+    pending = await sessions.open(unlocked, SessionStage.AWAITING_TOTP, "", "")
+    found = await sessions.resume(pending.encode(), SessionStage.AWAITING_TOTP)
+    assert found is not None
+    active = await sessions.open(
+        unlocked, SessionStage.ACTIVE, "Firefox", "192.0.2.1", replacing=found.record.id
+    )
+    assert await sessions.resume(pending.encode(), SessionStage.AWAITING_TOTP) is None
+    assert await sessions.resume(pending.encode()) is None
+    # A later sign-in waits for its second factor: its row comes first, and is not listed.
+    clock.now += 5
+    waiting = await sessions.open(unlocked, SessionStage.AWAITING_TOTP, "", "")
+    rows = await store.list_sessions(unlocked.account.id)
+    assert [r.stage for r in rows] == [SessionStage.AWAITING_TOTP, SessionStage.ACTIVE]
+    current = await sessions.resume(active.encode())
+    assert current is not None
+    listed = await sessions.list(current)
+    assert [(s.device, s.address, s.current) for s in listed] == [("Firefox", "192.0.2.1", True)]
+    assert await sessions.resume(waiting.encode(), SessionStage.AWAITING_TOTP) is not None
