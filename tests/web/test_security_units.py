@@ -16,12 +16,13 @@ from crypto.keys import AccountKeys
 from crypto.session import seal_to_account
 from mss.accounts import UnlockedAccount
 from mss.runtime import Runtime
+from mss.store.errors import NotFound
 from mss.store.records import AccountKind
 from mss.store.webmail_records import SessionStage, TotpRecord
 from mss.store.webmail_repository import SqlWebmailStore
 from webmail.security import cookies
 from webmail.security.headers import SecurityHeaders
-from webmail.security.sessions import SessionManager
+from webmail.security.sessions import SessionManager, describe_device
 from webmail.security.totp import TotpManager, matching_step
 from webmail.settings import WebSettings
 
@@ -214,3 +215,83 @@ async def test_promotion_removes_the_pending_row_and_lists_active_sessions(
     listed = await sessions.list(current)
     assert [(s.device, s.address, s.current) for s in listed] == [("Firefox", "192.0.2.1", True)]
     assert await sessions.resume(waiting.encode(), SessionStage.AWAITING_TOTP) is not None
+
+
+async def test_activity_extends_a_session_only_when_it_counts(
+    runtime: Runtime, web_settings: WebSettings
+) -> None:
+    unlocked = await _patient(runtime)
+    clock = Clock()
+    store = SqlWebmailStore(runtime.database, runtime.store.committer)
+    sessions = SessionManager(store, web_settings, clock)
+    token = (await sessions.open(unlocked, SessionStage.ACTIVE, "", "")).encode()
+    clock.now += 500
+    assert await sessions.resume(token, touch=False) is not None
+    await sessions.settle()
+    clock.now += 100
+    assert await sessions.resume(token) is None, "a websocket check is not activity"
+    token = (await sessions.open(unlocked, SessionStage.ACTIVE, "", "")).encode()
+    clock.now += 9
+    assert await sessions.resume(token) is not None
+    await sessions.settle()
+    [row] = await store.list_sessions(unlocked.account.id)
+    assert row.last_seen_at == int(NOW) + 600, "within the touch interval: not written"
+    clock.now += 1
+    assert await sessions.resume(token) is not None
+    await sessions.settle()
+    [row] = await store.list_sessions(unlocked.account.id)
+    assert row.last_seen_at == int(NOW) + 610
+
+
+async def test_revoking_ending_and_purging_sessions(
+    runtime: Runtime, web_settings: WebSettings
+) -> None:
+    unlocked = await _patient(runtime)
+    await runtime.accounts.create_account("b@patient.example", AccountKind.PATIENT, PASSWORD)
+    other = await runtime.accounts.authenticate("b@patient.example", PASSWORD)
+    clock = Clock()
+    store = SqlWebmailStore(runtime.database, runtime.store.committer)
+    sessions = SessionManager(store, web_settings, clock)
+    stale = (await sessions.open(unlocked, SessionStage.ACTIVE, "", "")).encode()
+    clock.now += 600
+    first = (await sessions.open(unlocked, SessionStage.ACTIVE, "Firefox", "")).encode()
+    assert len(await store.list_sessions(unlocked.account.id)) == 1, "the idle row was purged"
+    assert await sessions.resume(stale) is None
+    second = (await sessions.open(unlocked, SessionStage.ACTIVE, "Chrome", "")).encode()
+    theirs = (await sessions.open(other, SessionStage.ACTIVE, "", "")).encode()
+    mine = await sessions.resume(first)
+    foreign = await sessions.resume(theirs)
+    assert mine is not None and foreign is not None
+    with pytest.raises(NotFound):
+        await sessions.revoke(mine, foreign.record.id)
+    assert await sessions.revoke_others(mine) == 1
+    assert await sessions.resume(second) is None and await sessions.resume(theirs) is not None
+    await sessions.end(mine)
+    assert await sessions.resume(first) is None
+    third = await sessions.resume(
+        (await sessions.open(unlocked, SessionStage.ACTIVE, "", "")).encode()
+    )
+    assert third is not None
+    await sessions.revoke(third, third.record.id)
+    assert await store.list_sessions(unlocked.account.id) == []
+
+
+@pytest.mark.parametrize(
+    ("agent", "device"),
+    [
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "Firefox · Linux",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/126.0 Safari/537.36 Edg/126.0",
+            "Edge · Windows",
+        ),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1", "Safari · iOS"),
+        ("Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile Safari/537.36", "Chrome · Android"),
+        ("curl/8.5.0", "curl/8.5.0"),
+        ("x" * 100, "x" * 60),
+    ],
+)
+def test_devices_are_named_from_the_user_agent(agent: str, device: str) -> None:
+    assert describe_device(agent) == device
