@@ -5,6 +5,7 @@ response."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import pyotp
@@ -149,6 +150,7 @@ async def test_totp_fails_closed(runtime: Runtime) -> None:
     await store.set_totp(TotpRecord(unlocked.account.id, foreign, 0, int(NOW)))
     assert not await totp.verify(unlocked, code)
     await totp.disable(unlocked.account.id)
+    assert not await totp.enabled(unlocked.account.id)
     assert not await totp.enable(unlocked, secret, "000000" if code != "000000" else "111111")
     assert await totp.enable(unlocked, secret, code)
     assert await totp.enabled(unlocked.account.id)
@@ -295,3 +297,44 @@ async def test_revoking_ending_and_purging_sessions(
 )
 def test_devices_are_named_from_the_user_agent(agent: str, device: str) -> None:
     assert describe_device(agent) == device
+
+
+class CountingStore(SqlWebmailStore):
+    """Counts activity writes, and fails them on demand."""
+
+    touches: int = 0
+    failing: bool = False
+
+    async def touch_session(self, session_id: int, seen_at: int) -> None:
+        self.touches += 1
+        if self.failing:
+            raise RuntimeError("database unavailable")
+        await super().touch_session(session_id, seen_at)
+
+
+async def test_one_activity_write_at_a_time_and_failures_logged(
+    runtime: Runtime, web_settings: WebSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    unlocked = await _patient(runtime)
+    clock = Clock()
+    store = CountingStore(runtime.database, runtime.store.committer)
+    sessions = SessionManager(store, web_settings, clock)
+    token = (await sessions.open(unlocked, SessionStage.ACTIVE, "", "")).encode()
+    clock.now += 20
+    for _ in range(3):
+        assert await sessions.resume(token) is not None
+    await sessions.settle()
+    assert store.touches == 1, "requests arriving together record one activity"
+    assert not sessions._tasks, "finished writes are forgotten"
+    store.failing = True
+    clock.now += 20
+    with caplog.at_level(logging.ERROR, logger="webmail.security.sessions"):
+        assert await sessions.resume(token) is not None
+        await sessions.settle()
+    [record] = [r for r in caplog.records if r.name == "webmail.security.sessions"]
+    assert record.getMessage().startswith("recording the activity of session ")
+    assert record.getMessage().endswith(" failed") and record.exc_info is not None
+    store.failing = False
+    assert await sessions.resume(token) is not None, "a lost write only shortens the session"
+    await sessions.settle()
+    assert store.touches == 3, "the next request tries again"
