@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pyotp
 import pytest
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from crypto.keys import AccountKeys
@@ -84,6 +84,22 @@ def test_every_cookie_is_httponly_samesite_strict_and_secure_over_tls() -> None:
     assert "secure" not in fields and "httponly" in fields and fields["samesite"] == "strict"
     assert fields["max-age"] == "60"
     assert cookies.read(_request("https"), cookies.SESSION) is None
+
+
+@pytest.mark.parametrize(("scheme", "secure"), [("wss", True), ("ws", False)])
+def test_websockets_over_tls_read_the_secure_cookie(scheme: str, secure: bool) -> None:
+    name = "__Host-mss_session" if secure else "mss_session"
+    scope = {
+        "type": "websocket",
+        "scheme": scheme,
+        "server": ("mss.example", 443),
+        "path": "/ws",
+        "query_string": b"",
+        "headers": [(b"cookie", f"{name}=v".encode())],
+    }
+    connection = HTTPConnection(scope)
+    assert cookies.is_secure(connection) is secure
+    assert cookies.read(connection, cookies.SESSION) == "v"
 
 
 async def test_every_response_says_no_store_unless_it_chose_its_own() -> None:
