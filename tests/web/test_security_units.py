@@ -354,3 +354,20 @@ async def test_one_activity_write_at_a_time_and_failures_logged(
     assert await sessions.resume(token) is not None, "a lost write only shortens the session"
     await sessions.settle()
     assert store.touches == 3, "the next request tries again"
+
+
+async def test_other_scopes_pass_through_untouched() -> None:
+    seen: list[tuple[object, object, object]] = []
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        seen.append((scope, receive, send))
+
+    async def receive() -> dict[str, object]:
+        return {"type": "websocket.connect"}
+
+    async def send(message: dict[str, object]) -> None:
+        raise AssertionError("nothing is sent")
+
+    scope = {"type": "websocket", "path": "/ws", "scheme": "wss", "headers": []}
+    await SecurityHeaders(app)(scope, receive, send)  # type: ignore[arg-type]
+    assert seen == [(scope, receive, send)]
