@@ -56,3 +56,17 @@ async def test_throttled_attempts_count_and_the_throttle_spans_connections(
     assert await wire.command(f'c3 LOGIN {USER} "{PASSWORD}"'.encode()) == [b"c3" + throttled]
     assert await wire.line() == b"* BYE Too many authentication failures\r\n"
     await wire.close()
+
+
+async def test_starttls_is_refused_once_tls_is_on(imap: Harness) -> None:
+    """RFC 3501 §6.2.1: STARTTLS is for a clear connection only."""
+    wire = await Wire.open(imap.tls_port, imap.client_tls)
+    await wire.line()
+    assert await wire.command(b"a1 STARTTLS") == [b"a1 BAD TLS is already active\r\n"]
+    wire.send(b"a2 AUTHENTICATE PLAIN\r\n")
+    assert await wire.line() == b"+ \r\n"
+    wire.send(_plain("", USER, PASSWORD) + b"\r\n")
+    lines = await wire.until(b"a2")
+    assert lines[-1].startswith(b"a2 OK [CAPABILITY IMAP4rev1 ")
+    assert lines[-1].endswith(b"] Logged in\r\n")
+    await wire.close()
