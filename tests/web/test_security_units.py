@@ -5,6 +5,7 @@ response."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 
@@ -143,16 +144,23 @@ def test_totp_accepts_one_step_of_drift_and_no_more() -> None:
             assert matching_step(secret, code, NOW) is None
     assert matching_step(secret, " ".join(totp.at(NOW)), NOW) == current
     assert matching_step(secret, "12345a", NOW) is None
+    assert matching_step(secret, "12345é", NOW) is None
+    assert matching_step(secret, "1234567", NOW) is None
 
 
-async def _patient(runtime: Runtime) -> UnlockedAccount:
+async def _patient(runtime: Runtime, others_before: int = 0) -> UnlockedAccount:
+    """The patient signed in; ``others_before`` accounts are made first, so its id is not 1."""
     await runtime.store.add_domain("patient.example", is_patient=True)
+    for n in range(others_before):
+        await runtime.accounts.create_account(
+            f"o{n}@patient.example", AccountKind.PATIENT, PASSWORD
+        )
     await runtime.accounts.create_account("a@patient.example", AccountKind.PATIENT, PASSWORD)
     return await runtime.accounts.authenticate("a@patient.example", PASSWORD)
 
 
 async def test_totp_fails_closed(runtime: Runtime) -> None:
-    unlocked = await _patient(runtime)
+    unlocked = await _patient(runtime, others_before=2)
     store = SqlWebmailStore(runtime.database, runtime.store.committer)
     clock = Clock()
     totp = TotpManager(store, clock)
@@ -172,7 +180,11 @@ async def test_totp_fails_closed(runtime: Runtime) -> None:
     assert await totp.enabled(unlocked.account.id)
     assert not await totp.verify(unlocked, code), "the enrolment step cannot be replayed"
     clock.now += 30
-    assert await totp.verify(unlocked, pyotp.TOTP(secret).at(clock.now))
+    current = pyotp.TOTP(secret).at(clock.now)
+    wrong = next(c for c in ("000000", "111111", "222222") if c != current)
+    assert not await totp.verify(unlocked, wrong)
+    assert await totp.verify(unlocked, current)
+    assert await totp.enabled(unlocked.account.id)
 
 
 @pytest.fixture
@@ -316,13 +328,16 @@ def test_devices_are_named_from_the_user_agent(agent: str, device: str) -> None:
 
 
 class CountingStore(SqlWebmailStore):
-    """Counts activity writes, and fails them on demand."""
+    """Counts activity writes, holds them until ``gate`` opens, and fails them on demand."""
 
     touches: int = 0
     failing: bool = False
+    gate: asyncio.Event | None = None
 
     async def touch_session(self, session_id: int, seen_at: int) -> None:
         self.touches += 1
+        if self.gate is not None:
+            await self.gate.wait()
         if self.failing:
             raise RuntimeError("database unavailable")
         await super().touch_session(session_id, seen_at)
@@ -337,8 +352,11 @@ async def test_one_activity_write_at_a_time_and_failures_logged(
     sessions = SessionManager(store, web_settings, clock)
     token = (await sessions.open(unlocked, SessionStage.ACTIVE, "", "")).encode()
     clock.now += 20
+    store.gate = asyncio.Event()
     for _ in range(3):
         assert await sessions.resume(token) is not None
+        await asyncio.sleep(0)
+    store.gate.set()
     await sessions.settle()
     assert store.touches == 1, "requests arriving together record one activity"
     assert not sessions._tasks, "finished writes are forgotten"
