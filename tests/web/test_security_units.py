@@ -25,7 +25,13 @@ from mss.store.webmail_repository import SqlWebmailStore
 from webmail.security import cookies
 from webmail.security.headers import SecurityHeaders
 from webmail.security.sessions import SessionManager, describe_device
-from webmail.security.totp import TotpManager, matching_step
+from webmail.security.totp import (
+    TotpManager,
+    matching_step,
+    new_secret,
+    provisioning_uri,
+    qr_data_uri,
+)
 from webmail.settings import WebSettings
 
 PASSWORD = "correct horse battery"
@@ -389,3 +395,13 @@ async def test_other_scopes_pass_through_untouched() -> None:
     scope = {"type": "websocket", "path": "/ws", "scheme": "wss", "headers": []}
     await SecurityHeaders(app)(scope, receive, send)  # type: ignore[arg-type]
     assert seen == [(scope, receive, send)]
+
+
+def test_enrolment_secret_uri_and_qr_code() -> None:
+    secret = new_secret()
+    assert len(secret) == 32 and set(secret) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    assert secret != new_secret()
+    uri = provisioning_uri(secret, "a@patient.example")
+    assert uri.startswith("otpauth://totp/MSS:a%40patient.example?secret=" + secret)
+    assert "issuer=MSS" in uri
+    assert qr_data_uri(uri).startswith("data:image/svg+xml")
