@@ -63,8 +63,12 @@ async def test_mx_refuses_local_senders_even_when_their_domain_is_trusted(
         assert "must be submitted with authentication" in refused.value.text
     await policy.check_inbound_sender(f"dr.house@{PEER}")
     await policy.check_inbound_sender("")
-    with pytest.raises(PolicyError, match="not a domain of the health trust space"):
+    with pytest.raises(PolicyError) as outsider:
         await policy.check_inbound_sender("spam@gmail.example")
+    assert outsider.value.refusal is Refusal.SENDER_NOT_TRUSTED
+    assert outsider.value.text == (
+        "Mail from gmail.example refused: it is not a domain of the health trust space"
+    )
     with pytest.raises(PolicyError) as malformed:
         await policy.check_inbound_sender("not an address")
     assert malformed.value.refusal is Refusal.BAD_ADDRESS
@@ -100,6 +104,10 @@ async def test_patient_rules_hold_for_remote_patients_too(runtime: Runtime) -> N
     with pytest.raises(PolicyError) as refused:
         await policy.check_patient_rules(remote_patient, kind, to_patient, None)
     assert refused.value.refusal is Refusal.PATIENT_RECIPIENT_REFUSED
+    assert refused.value.text == (
+        "A patient mailbox receives from health professionals and establishments only"
+    )
+    assert str(refused.value) == refused.value.text
     with pytest.raises(PolicyError) as refused:
         await policy.check_patient_rules(remote_patient, kind, to_doctor, None)
     assert refused.value.refusal is Refusal.PATIENT_CANNOT_INITIATE
@@ -154,4 +162,7 @@ async def test_routes_and_own_address(runtime: Runtime) -> None:
         with pytest.raises(PolicyError) as refused:
             policy.check_own_address(doctor, address)
         assert refused.value.refusal is Refusal.NOT_YOUR_ADDRESS
+        assert refused.value.text == (
+            f"{address or '<>'} is not an address of {DOCTOR}: send as your own address"
+        )
     assert Policy.kind_of_account(doctor) is SenderKind.PROFESSIONAL
