@@ -140,6 +140,8 @@ def test_queue_key_file_is_read_exactly(tmp_path: Path) -> None:
         f"MSS-QUEUE-KEY-2 {encoded}\n",
         f"MSS-SERVER-KEY-1 {encoded}\n",
         f"MSS-QUEUE-KEY-1 {encoded[:-2]}!!\n",
+        f"MSS-QUEUE-KEY-1 {encoded[:10]}!{encoded[10:]}\n",
+        f"MSS-QUEUE-KEY-1 {encoded[:10]}\t{encoded[10:]}\n",
         f"MSS-QUEUE-KEY-1 {base64.b64encode(SECRET[:31]).decode()}\n",
         f"MSS-QUEUE-KEY-1 {base64.b64encode(SECRET + b'x').decode()}\n",
         "MSS-QUEUE-KEY-1\n",

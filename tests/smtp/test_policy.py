@@ -111,6 +111,10 @@ async def test_patient_rules_hold_for_remote_patients_too(runtime: Runtime) -> N
     with pytest.raises(PolicyError) as refused:
         await policy.check_patient_rules(remote_patient, kind, to_doctor, None)
     assert refused.value.refusal is Refusal.PATIENT_CANNOT_INITIATE
+    assert refused.value.text == (
+        f"You can reply to {DOCTOR} only after they have written to you: "
+        "a patient cannot start a conversation with a professional"
+    )
     await policy.check_patient_rules(f"dr@{PEER}", SenderKind.PROFESSIONAL, to_patient, None)
     # A local patient replies only once the professional has written.
     patient = await runtime.store.get_account(PATIENT)
@@ -150,6 +154,8 @@ async def test_routes_and_own_address(runtime: Runtime) -> None:
         with pytest.raises(PolicyError) as refused:
             await policy.route(recipient)
         refusals[recipient] = refused.value.refusal
+    with pytest.raises(PolicyError, match=f"^No mailbox ghost@{LOCAL} here: check the address$"):
+        await policy.route(f"Ghost@{LOCAL}")
     assert refusals == {
         f"ghost@{LOCAL}": Refusal.UNKNOWN_RECIPIENT,
         "a@gmail.example": Refusal.RELAY_DENIED,
