@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from mss.addresses import InvalidAddress, normalise_address
 from mss.correspondents import CorrespondentBook
 from mss.policy import LocalRoute, Policy, PolicyError, Refusal, RemoteRoute, SenderKind
 from mss.runtime import Runtime
@@ -72,6 +73,9 @@ async def test_mx_refuses_local_senders_even_when_their_domain_is_trusted(
     with pytest.raises(PolicyError) as malformed:
         await policy.check_inbound_sender("not an address")
     assert malformed.value.refusal is Refusal.BAD_ADDRESS
+    with pytest.raises(InvalidAddress) as invalid:
+        normalise_address("not an address")
+    assert malformed.value.text == str(invalid.value) != ""
 
 
 async def test_remote_senders_are_classified_by_the_directory(runtime: Runtime) -> None:
