@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pyotp
 import pytest
+from sqlalchemy import update
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
@@ -19,12 +20,13 @@ from crypto.session import seal_to_account
 from mss.accounts import UnlockedAccount
 from mss.runtime import Runtime
 from mss.store.errors import NotFound
-from mss.store.records import AccountKind
+from mss.store.records import AccountKind, CredentialKind
 from mss.store.webmail_records import SessionStage, TotpRecord
 from mss.store.webmail_repository import SqlWebmailStore
+from mss.store.webmail_schema import web_sessions
 from webmail.security import cookies
 from webmail.security.headers import SecurityHeaders
-from webmail.security.sessions import SessionManager, describe_device
+from webmail.security.sessions import SessionInfo, SessionManager, describe_device
 from webmail.security.totp import (
     TotpManager,
     matching_step,
@@ -325,6 +327,9 @@ async def test_revoking_ending_and_purging_sessions(
         ),
         ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1", "Safari · iOS"),
         ("Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile Safari/537.36", "Chrome · Android"),
+        ("Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) Version/17.5 Safari/604.1", "Safari · iOS"),
+        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Firefox/127.0", "Firefox · macOS"),
+        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)", "macOS"),
         ("curl/8.5.0", "curl/8.5.0"),
         ("x" * 100, "x" * 60),
     ],
@@ -372,8 +377,9 @@ async def test_one_activity_write_at_a_time_and_failures_logged(
         assert await sessions.resume(token) is not None
         await sessions.settle()
     [record] = [r for r in caplog.records if r.name == "webmail.security.sessions"]
-    assert record.getMessage().startswith("recording the activity of session ")
-    assert record.getMessage().endswith(" failed") and record.exc_info is not None
+    [row] = await store.list_sessions(unlocked.account.id)
+    assert record.getMessage() == f"recording the activity of session {row.id} failed"
+    assert record.exc_info is not None
     store.failing = False
     assert await sessions.resume(token) is not None, "a lost write only shortens the session"
     await sessions.settle()
@@ -405,3 +411,55 @@ def test_enrolment_secret_uri_and_qr_code() -> None:
     assert uri.startswith("otpauth://totp/MSS:a%40patient.example?secret=" + secret)
     assert "issuer=MSS" in uri
     assert qr_data_uri(uri).startswith("data:image/svg+xml")
+
+
+async def test_resumed_sessions_and_the_list_say_exactly_what_they_hold(
+    runtime: Runtime, web_settings: WebSettings
+) -> None:
+    unlocked = await _patient(runtime)
+    clock = Clock()
+    store = SqlWebmailStore(runtime.database, runtime.store.committer)
+    sessions = SessionManager(store, web_settings, clock)
+    assert await sessions.resume(None) is None and await sessions.resume("") is None
+    token = await sessions.open(unlocked, SessionStage.ACTIVE, "D" * 300, "A" * 100)
+    clock.now += 30
+    current = await sessions.resume(token.encode())
+    assert current is not None
+    await sessions.settle()
+    assert current.csrf_token == token.csrf_token()
+    assert current.unlocked.via is CredentialKind.PASSWORD
+    assert current.account.id == unlocked.account.id
+    [info] = await sessions.list(current)
+    assert info == SessionInfo(
+        id=current.record.id,
+        device="D" * 200,
+        address="A" * 64,
+        created_at=int(NOW),
+        last_seen_at=int(NOW) + 30,
+        current=True,
+    )
+    # Labels that do not open, or are not an object, show as blank rather than failing.
+    public = unlocked.account.encryption_key
+    for label in (b"garbage", seal_to_account(b"[1]", public), seal_to_account(b"{", public)):
+        async with runtime.database.writer.begin() as conn:
+            await conn.execute(
+                update(web_sessions)
+                .where(web_sessions.c.id == current.record.id)
+                .values(sealed_label=label)
+            )
+        [info] = await sessions.list(current)
+        assert (info.device, info.address) == ("", "")
+    with pytest.raises(NotFound) as missing:
+        await sessions.revoke(current, current.record.id + 1000)
+    assert str(missing.value) == "no such session"
+
+
+async def test_a_dead_session_row_is_deleted(runtime: Runtime, web_settings: WebSettings) -> None:
+    unlocked = await _patient(runtime)
+    clock = Clock()
+    store = SqlWebmailStore(runtime.database, runtime.store.committer)
+    sessions = SessionManager(store, web_settings, clock)
+    token = (await sessions.open(unlocked, SessionStage.AWAITING_TOTP, "", "")).encode()
+    clock.now += 120
+    assert await sessions.resume(token, SessionStage.AWAITING_TOTP) is None
+    assert await store.list_sessions(unlocked.account.id) == []
