@@ -4,9 +4,17 @@ throttle counts per account and peer across connections."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import dataclasses
+import logging
+
+import pyotp
+import pytest
 
 from mss.store.records import AccountKind
+from mss.store.webmail_repository import SqlWebmailStore
+from webmail.security.totp import TotpManager, new_secret
 
 from .harness import DOMAIN, PASSWORD, USER, Harness
 from .wire import Wire
@@ -69,4 +77,47 @@ async def test_starttls_is_refused_once_tls_is_on(imap: Harness) -> None:
     lines = await wire.until(b"a2")
     assert lines[-1].startswith(b"a2 OK [CAPABILITY IMAP4rev1 ")
     assert lines[-1].endswith(b"] Logged in\r\n")
+    await wire.close()
+
+
+async def test_starttls_without_a_certificate_is_refused(imap: Harness) -> None:
+    imap.service.services = dataclasses.replace(imap.service.services, tls=None)
+    wire = await Wire.open(imap.port)
+    await wire.line()
+    assert await wire.command(b"a1 STARTTLS") == [b"a1 NO [CANNOT] TLS is not available\r\n"]
+    await wire.close()
+
+
+async def test_failures_from_another_address_do_not_block_this_one(imap: Harness) -> None:
+    limit = imap.runtime.settings.limits.auth_failures_per_account
+    for attempt in range(limit):
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", imap.tls_port, ssl=imap.client_tls, local_addr=("127.0.0.2", 0)
+        )
+        other = Wire(reader, writer)
+        await other.line()
+        reply = await other.command(f"x{attempt} LOGIN {USER} wrong-password".encode())
+        assert b"AUTHENTICATIONFAILED" in reply[-1]
+        await other.close()
+    wire = await Wire.open(imap.tls_port, imap.client_tls)
+    await wire.line()
+    reply = await wire.command(f'a1 LOGIN {USER} "{PASSWORD}"'.encode())
+    assert reply[-1].startswith(b"a1 OK [CAPABILITY")
+    await wire.close()
+
+
+async def test_a_password_refused_for_the_second_factor_is_logged_as_imap(
+    imap: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    unlocked = await imap.runtime.accounts.authenticate(USER, PASSWORD)
+    secret = new_secret()
+    manager = TotpManager(SqlWebmailStore(imap.runtime.database, imap.runtime.store.committer))
+    assert await manager.enable(unlocked, secret, pyotp.TOTP(secret).now())
+    wire = await Wire.open(imap.tls_port, imap.client_tls)
+    await wire.line()
+    with caplog.at_level(logging.INFO, logger="mss.signin"):
+        reply = await wire.command(f'a1 LOGIN {USER} "{PASSWORD}"'.encode())
+    assert reply == [b"a1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "mss.signin"]
+    assert messages == [f"{USER}: password refused on imap: the account uses a second factor"]
     await wire.close()
