@@ -17,6 +17,7 @@ from mss.store.webmail_repository import SqlWebmailStore
 from webmail.security.totp import TotpManager, new_secret
 
 from .harness import DOMAIN, PASSWORD, USER, Harness
+from .messages import simple
 from .wire import Wire
 
 OTHER = f"paul@{DOMAIN}"
@@ -120,4 +121,17 @@ async def test_a_password_refused_for_the_second_factor_is_logged_as_imap(
     assert reply == [b"a1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n"]
     messages = [r.getMessage() for r in caplog.records if r.name == "mss.signin"]
     assert messages == [f"{USER}: password refused on imap: the account uses a second factor"]
+    await wire.close()
+
+
+async def test_a_logged_in_session_hears_of_new_mail(imap: Harness) -> None:
+    """The login subscribes the session to its own account's changes (RFC 2177 IDLE)."""
+    wire = await imap.wire()
+    await wire.command(b"a1 SELECT INBOX")
+    wire.send(b"a2 IDLE\r\n")
+    assert await wire.line() == b"+ idling\r\n"
+    await imap.deliver(simple("pour jeanne"))
+    assert await wire.line() == b"* 1 EXISTS\r\n"
+    wire.send(b"DONE\r\n")
+    assert (await wire.until(b"a2"))[-1] == b"a2 OK IDLE terminated\r\n"
     await wire.close()
