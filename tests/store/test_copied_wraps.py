@@ -72,3 +72,22 @@ async def test_copied_app_password_and_recovery_wraps_are_refused(runtime: Runti
     for secret in (app_password_b, recovery_b):
         with pytest.raises(AuthenticationFailed):
             await runtime.accounts.authenticate(A, secret)
+
+
+async def test_token_unlocks_name_their_account_and_unknown_addresses_fail_alike(
+    runtime: Runtime,
+) -> None:
+    a_id, b_id, recovery_b = await _two_accounts(runtime)
+    unlocked_b = await runtime.accounts.authenticate(B, PASSWORD_B)
+    credential, app_password_b = await runtime.accounts.add_app_password(unlocked_b, "x" * 150)
+    assert credential.label == "x" * 100
+    by_app = await runtime.accounts.authenticate(B, app_password_b)
+    assert (by_app.account.id, by_app.via) == (b_id, CredentialKind.APP_PASSWORD)
+    by_recovery = await runtime.accounts.authenticate(B, recovery_b)
+    assert (by_recovery.account.id, by_recovery.via) == (b_id, CredentialKind.RECOVERY)
+    for address in ("nobody@hopital.example", "not an address", ""):
+        for secret in (app_password_b, recovery_b, PASSWORD_B):
+            with pytest.raises(AuthenticationFailed) as failed:
+                await runtime.accounts.authenticate(address, secret)
+            assert str(failed.value) == "authentication failed: wrong address or password"
+    assert a_id != b_id
