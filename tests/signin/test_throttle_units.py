@@ -129,3 +129,15 @@ async def test_second_factor_refusal_is_logged(
     ]
     unlocked = await signin.sign_in(ADDRESS, PASSWORD, "192.0.2.1", Channel.WEB)
     assert unlocked.account.address == ADDRESS
+
+
+async def test_failure_delay_doubles_with_failures_for_the_account_within_the_window() -> None:
+    clock = Clock()
+    throttle = AuthThrottle(per_ip=100, per_account=1, window=60, delay=0.001, clock=clock)
+    assert throttle.failure_delay("a@example.org") == 0.001
+    await throttle.failed("192.0.2.1", "A@Example.org")
+    assert throttle.failure_delay("a@example.org") == 0.002, "every failure doubles at limit 1"
+    await throttle.failed("192.0.2.2", "a@example.org")
+    assert throttle.failure_delay("A@EXAMPLE.ORG") == 0.004
+    clock.now += 60
+    assert throttle.failure_delay("a@example.org") == 0.001, "the account's window slides too"
