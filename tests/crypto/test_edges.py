@@ -64,7 +64,8 @@ def test_queue_key_file_in_missing_directories_and_its_refusal(tmp_path: Path) -
     assert path.parent.stat().st_mode & 0o777 == 0o700
     assert load_or_create_queue_key(path).public == key.public
     path.chmod(0o640)
-    with pytest.raises(PermissionError, match=r"^queue key file .* \(mode 640\): run `chmod 600` on it$"):
+    refusal = r"^queue key file .* \(mode 640\): run `chmod 600` on it$"
+    with pytest.raises(PermissionError, match=refusal):
         load_or_create_queue_key(path)
 
 
