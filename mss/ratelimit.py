@@ -61,10 +61,17 @@ class AuthThrottle:
 
     MAX_DOUBLINGS = 5
 
-    def __init__(self, per_ip: int, per_account: int, window: float, delay: float) -> None:
-        self._ips = SlidingWindow(per_ip, window)
-        self._pairs = SlidingWindow(per_account, window)
-        self._accounts = SlidingWindow(per_account, window)
+    def __init__(
+        self,
+        per_ip: int,
+        per_account: int,
+        window: float,
+        delay: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ips = SlidingWindow(per_ip, window, clock)
+        self._pairs = SlidingWindow(per_account, window, clock)
+        self._accounts = SlidingWindow(per_account, window, clock)
         self._delay = delay
 
     @staticmethod

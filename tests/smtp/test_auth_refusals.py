@@ -1,0 +1,50 @@
+"""AUTH exchanges that fail leave the connection unauthenticated (issue 18): a cancelled
+challenge, junk base64, a PLAIN response without its three parts, on PLAIN and LOGIN alike
+(RFC 4954 §4, RFC 4616 §2); MAIL is still refused with 530 after each."""
+
+from __future__ import annotations
+
+import base64
+
+import aiosmtplib
+
+from mailserver import DOCTOR, PASSWORD, MailServer
+
+
+def _b64(text: str) -> bytes:
+    return base64.b64encode(text.encode())
+
+
+async def _mail_refused(client: aiosmtplib.SMTP) -> None:
+    reply = await client.execute_command(f"MAIL FROM:<{DOCTOR}>".encode())
+    assert reply.code == 530, reply
+
+
+async def test_failed_auth_exchanges_leave_the_session_unauthenticated(
+    server: MailServer,
+) -> None:
+    exchanges: list[list[bytes]] = [
+        [b"AUTH PLAIN", b"*"],
+        [b"AUTH PLAIN !!!!"],
+        [b"AUTH PLAIN " + _b64(f"{DOCTOR}\0{PASSWORD}")],
+        [b"AUTH PLAIN ="],
+        [b"AUTH PLAIN", _b64(f"\0{DOCTOR}\0{PASSWORD}\0")],
+        [b"AUTH LOGIN", b"*"],
+        [b"AUTH LOGIN " + _b64(DOCTOR), b"*"],
+        [b"AUTH LOGIN", _b64(DOCTOR), b"*"],
+        [b"AUTH LOGIN !!!!"],
+    ]
+    for lines in exchanges:
+        async with server.submission_client() as client:
+            await client.ehlo()
+            *challenged, last = lines
+            for line in challenged:
+                assert (await client.execute_command(line)).code == 334, lines
+            assert (await client.execute_command(last)).code == 501, lines
+            await _mail_refused(client)
+    async with server.submission_client() as client:
+        await client.ehlo()
+        reply = await client.execute_command(b"AUTH PLAIN " + _b64(f"\0{DOCTOR}\0{PASSWORD}"))
+        assert reply.code == 235
+        reply = await client.execute_command(f"MAIL FROM:<{DOCTOR}>".encode())
+        assert reply.code == 250
