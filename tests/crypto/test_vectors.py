@@ -104,8 +104,10 @@ class _Tags(CorrespondentStore):
     def __init__(self) -> None:
         self.tags: list[tuple[int, bytes]] = []
 
-    async def add_correspondent(self, account_id: int, tag: bytes) -> None:
-        self.tags.append((account_id, tag))
+    async def replace_correspondent(self, account_id: int, remove: bytes, add: bytes) -> None:
+        if (account_id, remove) in self.tags:
+            self.tags.remove((account_id, remove))
+        self.tags.append((account_id, add))
 
     async def has_correspondent(self, account_id: int, tag: bytes) -> bool:
         return (account_id, tag) in self.tags
@@ -123,6 +125,13 @@ async def test_correspondent_tags_bind_secret_patient_and_address() -> None:
     store.tags.append((4, store.tags[0][1]))
     assert not await book.has(4, "dr.martin@hopital.example"), "the tag names the patient"
     assert not await CorrespondentBook(store, bytes(32)).has(42, "dr.martin@hopital.example")
+    store.tags.remove((4, store.tags[0][1]))
+    await book.close(42, "dr.martin@hopital.example")
+    assert store.tags == [
+        (42, bytes.fromhex("fa4a0ede28c49173340ed804626e58ebb362baddbc489a95d3d94c9dff025ef6"))
+    ], "a closed conversation keeps only its own tag (mss/closing.py)"
+    assert not await book.has(42, "dr.martin@hopital.example")
+    assert await book.closed(42, "dr.martin@hopital.example")
 
 
 def _key_file(tmp_path: Path, text: str) -> Path:

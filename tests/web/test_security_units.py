@@ -186,6 +186,9 @@ async def test_totp_fails_closed(runtime: Runtime) -> None:
     assert not await totp.enable(unlocked, secret, "000000" if code != "000000" else "111111")
     assert await totp.enable(unlocked, secret, code)
     assert await totp.enabled(unlocked.account.id)
+    # The enrolment's window is accepted once more, for the sign-in that follows (issue 16),
+    # and never again.
+    assert await totp.verify(unlocked, code), "the sign-in right after enrolment"
     assert not await totp.verify(unlocked, code), "the enrolment step cannot be replayed"
     clock.now += 30
     current = pyotp.TOTP(secret).at(clock.now)
