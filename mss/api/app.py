@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 
+from crypto import AccountKeys
 from crypto.session import open_from_account, seal_to_account
 from crypto.tags import keyed_tag
 from mss.accounts import UnlockedAccount
@@ -30,8 +31,10 @@ from mss.api.service import ApiCaller, ApiKeyRefused, ApiKeyService
 from mss.api.signature_routes import SignatureApi, signature_routes
 from mss.api.webhook_routes import WebhookApi, webhook_routes
 from mss.policy import PolicyError
+from mss.receipts.tracking import RecipientStatus as TrackedRecipient
 from mss.store.api_repository import Claim
 from mss.store.clock import now as store_now
+from mss.store.records import Account
 from mss.submission import Envelope, Recipient, SubmitResult
 from mss.webhooks.events import envelope_subject, message_subject
 from mss.xdm.package import XdmBuildError, XdmDocument
@@ -71,6 +74,12 @@ class EventSink(Protocol):
     async def emit(self, owner_id: int, event_type: str, data: dict[str, Any]) -> int: ...
 
 
+class TrackingReader(Protocol):
+    async def status(
+        self, keys: AccountKeys, account: Account, message_id: str
+    ) -> list[TrackedRecipient]: ...
+
+
 @dataclass(frozen=True)
 class ApiParts:
     """What the API needs from the core, as narrow interfaces."""
@@ -86,6 +95,7 @@ class ApiParts:
     webhooks: WebhookApi | None = None
     signatures: Callable[[], SignatureApi] | None = None
     events: EventSink | None = None
+    tracking: TrackingReader | None = None
 
 
 class DocumentMeta(BaseModel):
@@ -116,7 +126,13 @@ class RecipientStatus(BaseModel):
     address: str
     status: str = Field(
         description="delivered (remis ici / delivered here), pending (en file / queued), "
-        "failed (échec / failed), relayed (sorti de la file / left the queue)"
+        "failed (échec / failed), relayed (sorti de la file / left the queue), "
+        "processed (reçu par sa messagerie / received by their mail system), "
+        "displayed (lu / read), deleted (supprimé sans être lu / deleted unread)"
+    )
+    times: dict[str, int] = Field(
+        default_factory=dict,
+        description="Quand chaque état a été atteint (secondes Unix) / when each state was reached",
     )
 
 
@@ -321,6 +337,9 @@ def create_api(parts: ApiParts) -> FastAPI:
         recipients += [
             RecipientStatus(address=a, status=queued.get(a, "relayed")) for a in sent.queued
         ]
+        if parts.tracking is not None:
+            reports = await parts.tracking.status(caller.unlocked.keys, account, sent.message_id)
+            recipients = _with_reports(recipients, {r.address: r for r in reports})
         return Status(id=sent.id, message_id=sent.message_id, recipients=recipients)
 
     return api
@@ -332,6 +351,24 @@ async def _watch(events: EventSink, owner_id: int, message_id: str, public_id: s
     reference = {"message_id": public_id}
     await events.watch(message_subject(message_id), owner_id, reference)
     await events.watch(envelope_subject(public_id), owner_id, reference)
+
+
+def _with_reports(
+    recipients: list[RecipientStatus], reports: dict[str, TrackedRecipient]
+) -> list[RecipientStatus]:
+    """A receipt or delivery report tells more than the queue: "failed" from the queue stays,
+    and so does the queue's own state until a report arrives; otherwise the furthest state
+    reported wins (mss/receipts/tracking.py)."""
+    merged = []
+    for recipient in recipients:
+        report = reports.get(recipient.address.lower())
+        if report is None or report.state == "queued" or recipient.status == "failed":
+            merged.append(recipient)
+        else:
+            merged.append(
+                RecipientStatus(address=recipient.address, status=report.state, times=report.times)
+            )
+    return merged
 
 
 def _metadata(text: str, count: int) -> MessageMeta:

@@ -26,5 +26,6 @@ def build_api(runtime: Runtime) -> FastAPI:
             webhooks=runtime.webhooks,
             signatures=runtime.signatures,
             events=runtime.webhooks,
+            tracking=runtime.tracking,
         )
     )

@@ -16,6 +16,7 @@ from mss.cli import (
     domain_cmd,
     init_cmd,
     queue_cmd,
+    receipts_cmd,
     serve_cmd,
     sign_cmd,
     trust_cmd,
@@ -76,5 +77,6 @@ def directory_database(ctx: typer.Context) -> None:
 app.add_typer(trust_cmd.app, name="trust")
 app.add_typer(sign_cmd.app, name="sign")
 app.add_typer(api_key_cmd.app, name="api-key")
+app.add_typer(receipts_cmd.app, name="receipts")
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(serve_cmd.demo)

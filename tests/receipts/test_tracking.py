@@ -7,9 +7,13 @@ from __future__ import annotations
 import asyncio
 import datetime
 import imaplib
+import os
+import subprocess
+import sys
 from email import message_from_bytes
 from email.message import Message
 
+import pytest
 from sqlalchemy import select
 
 from mailserver import DOCTOR, NURSE, PASSWORD, PATIENT, MailServer
@@ -133,3 +137,25 @@ def _headers(message_id: str) -> Message:
         f"From: <{DOCTOR}>\r\nTo: <{PATIENT}>\r\nMessage-ID: <{message_id}@hopital.example>\r\n"
         "Subject: x\r\n\r\nx\r\n".encode()
     )
+
+
+async def test_the_operator_sees_states_and_never_whom(server: MailServer, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("the command reads the data directory's own SQLite store")
+    await submit(server, DOCTOR, PATIENT, request(DOCTOR, PATIENT, "suivi-5"))
+    settings = server.runtime.settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MSS_")}
+    command = [sys.executable, "-m", "mss", "--data", str(settings.data_dir), "receipts", "show"]
+    shown = await asyncio.to_thread(
+        subprocess.run,
+        [*command, "<suivi-5@hopital.example>", "--account", DOCTOR],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    states = [line.split("\t")[1] for line in shown.stdout.splitlines()]
+    assert sorted(states) == ["delivered", "processed"]
+    assert PATIENT not in shown.stdout and PATIENT.split("@")[0] not in shown.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import html
 
 from mailserver import DOCTOR, NURSE, PATIENT, message, read_mailbox
 
@@ -174,3 +175,20 @@ async def test_a_closed_conversation_is_shown_and_refuses_the_reply(web: Web) ->
         "/api/messages", json={"to": [DOCTOR], "subject": "Re: rendez-vous", "body": "Merci"}
     )
     assert reopened.status_code == 200, reopened.text
+
+
+async def test_the_sent_copy_shows_what_became_of_each_recipient(web: Web) -> None:
+    await professional_writes(web, PATIENT, message(DOCTOR, PATIENT, "Suivi"))
+    patient = await sign_in(web, PATIENT)
+    sent = await patient.post(
+        "/api/messages", json={"to": [DOCTOR], "subject": "Re: Suivi", "body": "Merci docteur"}
+    )
+    assert sent.status_code == 200, sent.text
+    folder = await patient.folder_id("sent")
+    (copy,) = (await patient.get(f"/api/mailboxes/{folder}/messages")).json()["messages"]
+    page = html.unescape((await patient.get(f"/mail/{folder}/{copy['uid']}")).text)
+    assert "Suivi de l'envoi" in page
+    assert DOCTOR in page and "distribué le" in page
+    inbox = await patient.folder_id()
+    (received,) = (await patient.get(f"/api/mailboxes/{inbox}/messages")).json()["messages"]
+    assert "Suivi de l'envoi" not in (await patient.get(f"/mail/{inbox}/{received['uid']}")).text

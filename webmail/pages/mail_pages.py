@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from mss.receipts.tracking import RecipientStatus, message_id_of
 from mss.store.errors import NotFound
 from mss.store.mailpage_sql import SortKey
 from mss.store.records import Mailbox
@@ -187,6 +188,7 @@ async def message(
                 opened.raw,
                 opened.summary.structure.header_end,
             ),
+            "tracking": await _tracking(state, session, mailbox, opened.raw),
             "conversation_closed": view.sender is not None
             and await state.runtime.policy.conversation_closed(
                 session.account, view.sender.address
@@ -266,3 +268,13 @@ async def edit_draft(
         }
     )
     return render(request, "compose.html", context)
+
+
+async def _tracking(
+    state: WebState, session: WebSession, mailbox: Mailbox, raw: bytes
+) -> list[RecipientStatus]:
+    """What became of a sent message, per recipient (mss/receipts/tracking.py)."""
+    message_id = message_id_of(raw)
+    if role_of(mailbox) != "sent" or message_id is None:
+        return []
+    return await state.runtime.tracking.status(session.unlocked.keys, session.account, message_id)
