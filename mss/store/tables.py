@@ -12,6 +12,7 @@ from mss.store import (  # noqa: F401
     subscription_schema,
     vault_schema,
     webmail_schema,
+    whitelist_schema,
 )
 
 metadata = schema.metadata
