@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
 from health_pki import whitelist_xml
+
 from mss.runtime import Runtime
 from mss.store.trust_sql import SqlTrustStore
 from mss.store.whitelist_sql import SqlWhitelistStore
