@@ -34,8 +34,8 @@ _EXTRA_NAMES = {
     "ORGANIZATIONIDENTIFIER": NameOID.ORGANIZATION_IDENTIFIER,
 }
 
-# An unescaped comma, spaces, then an attribute type and "=".
-_SPACE_AFTER_COMMA = re.compile(r"(?<!\\),\s+(?=[A-Za-z][A-Za-z0-9-]*=|[0-9.]+=)")
+# An attribute type: at the start or after an unescaped separator, with optional spaces.
+_TYPE = re.compile(r"(^|(?<!\\)[,+])\s*([A-Za-z][A-Za-z0-9-]*)\s*=")
 
 
 class PkiError(ValueError):
@@ -43,10 +43,11 @@ class PkiError(ValueError):
 
 
 def parse_dn(text: str) -> x509.Name:
-    """A DN written as RFC 4514 says (most specific first, as the whitelist writes it); spaces
-    after a separating comma ("CN=a, O=b", a common way of writing DNs) are tolerated."""
+    """A DN written as RFC 4514 says (most specific first, as the whitelist writes it); types in
+    any case (§3: they are case-insensitive) and spaces around separators ("CN=a, O=b", a
+    common way of writing DNs) are tolerated."""
     try:
-        compact = _SPACE_AFTER_COMMA.sub(",", text.strip())
+        compact = _TYPE.sub(lambda m: f"{m.group(1)}{m.group(2).upper()}=", text.strip())
         return x509.Name.from_rfc4514_string(compact, _EXTRA_NAMES)
     except ValueError as exc:
         raise PkiError(f"{text!r} is not a distinguished name (RFC 4514): {exc}") from exc

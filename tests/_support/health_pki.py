@@ -45,7 +45,7 @@ class Authority:
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self.certificate.subject)
-            .last_update(NOW - datetime.timedelta(minutes=5))
+            .last_update(NOW + datetime.timedelta(days=min(days, 0) - 1))
             .next_update(NOW + datetime.timedelta(days=days))
         )
         for certificate in revoked:
