@@ -65,7 +65,9 @@ async def setup(tmp_path: Path, database_url: str) -> AsyncIterator[Setup]:
     )
     runtime = await Runtime.open(settings)
     await upgrade(runtime.database)
-    whitelist = parse_whitelist(whitelist_xml([(CLINIQUE, CLINIQUE_DN), (LABO, LABO_DN)]))
+    whitelist = parse_whitelist(
+        whitelist_xml([(CLINIQUE, CLINIQUE_DN), (LABO, LABO_DN), (PINNED, CLINIQUE_DN)])
+    )
     await SqlTrustStore(runtime.database, runtime.store.committer).whitelist.replace(
         whitelist.entries, lambda changes: None
     )
@@ -137,3 +139,12 @@ async def test_a_certificate_from_a_pinned_peers_ca_does_not_pass_for_a_whitelis
     context = setup.client(CLINIQUE_DN, issuer=setup.pinned_ca)
     [mail] = await relay(setup.server, context, f"dr.martin@{CLINIQUE}")
     assert (mail.code, mail.message[:5]) == (550, "5.7.1")
+
+
+async def test_an_explicit_peer_wins_over_the_whitelist(setup: Setup) -> None:
+    # pinned.example is whitelisted with the clinic's DN too, but its explicit entry decides.
+    context = setup.client(CLINIQUE_DN)
+    [mail] = await relay(setup.server, context, f"dr@{PINNED}")
+    assert (mail.code, mail.message[:5]) == (550, "5.7.1")
+    pinned = setup.client("CN=mx.pinned.example,O=PINNED", issuer=setup.pinned_ca, name="p")
+    assert [r.code for r in await relay(setup.server, pinned, f"dr@{PINNED}")] == [250, 250, 250]
