@@ -59,10 +59,11 @@ def parse_whitelist(data: bytes) -> Whitelist:
             f"the root element is {root.tag}, not ListeBlancheMSSante in the namespace {NAMESPACE}"
         )
     entries: dict[str, dict[str, str]] = {}
+    keys: dict[str, str] = {}  # DN text -> key: a few operators serve thousands of domains
     faults: list[str] = []
     for position, element in enumerate(root.iterfind(f"{_tag('ListeDomaines')}/{_tag('Domaine')}")):
         try:
-            domain, key, dn = _entry(element)
+            domain, key, dn = _entry(element, keys)
         except WhitelistError as exc:
             faults.append(f"Domaine #{position + 1}: {exc}")
             continue
@@ -76,7 +77,7 @@ def parse_whitelist(data: bytes) -> Whitelist:
     return Whitelist(generated, entries)
 
 
-def _entry(element: Element) -> tuple[str, str, str]:
+def _entry(element: Element, keys: dict[str, str]) -> tuple[str, str, str]:
     name = (element.findtext(_tag("Nom")) or "").strip()
     text = (element.findtext(_tag("DNCertificatOperateur")) or "").strip()
     if not name:
@@ -87,11 +88,12 @@ def _entry(element: Element) -> tuple[str, str, str]:
         raise WhitelistError(str(exc)) from exc
     if not text:
         raise WhitelistError(f"{domain}: no DNCertificatOperateur")
-    try:
-        key = dn_key(parse_dn(text))
-    except PkiError as exc:
-        raise WhitelistError(f"{domain}: {exc}") from exc
-    return domain, key, text
+    if text not in keys:
+        try:
+            keys[text] = dn_key(parse_dn(text))
+        except PkiError as exc:
+            raise WhitelistError(f"{domain}: {exc}") from exc
+    return domain, keys[text], text
 
 
 @dataclass(frozen=True, slots=True)
