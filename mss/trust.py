@@ -191,20 +191,28 @@ class TrustRegistry:
         paths = [self._settings.data_path(p) for p in (space.ca_bundle, *space.crls)]
         try:
             stamp = tuple(path.stat().st_mtime for path in paths)
-        except OSError as exc:
-            raise ConfigError(f"trust_space: {exc}") from exc
+        except OSError:
+            stamp = ()  # read below, which names the missing file
         if self._bundle is None or self._bundle[0] != stamp:
             try:
                 loaded = load_bundle(paths[0], tuple(paths[1:]))
             except PkiError as exc:
-                raise ConfigError(f"trust_space: {exc}") from exc
+                if self._bundle is None:
+                    raise ConfigError(f"trust_space: {exc}") from exc
+                # A file being replaced, or a bad update: keep what was valid, say so.
+                log.error("trust_space: %s; keeping the CA bundle and CRLs read before", exc)
+                return self._bundle[1]
             self._bundle = (stamp, loaded)
         return self._bundle[1]
 
     def validated_subject(self, certificate: bytes, domain: str) -> str | None:
         """The canonical DN of a client certificate that validates up to the CA bundle; None
         (and a log line saying why) when it does not, or when no bundle is configured."""
-        bundle = self.bundle()
+        try:
+            bundle = self.bundle()
+        except ConfigError as exc:
+            log.error("certificate presented for %s refused: %s", domain, exc)
+            return None
         if bundle is None:
             return None
         try:
