@@ -1,30 +1,20 @@
-"""Where and how to relay to a domain of the national whitelist that has no explicit peer.
+"""Relaying to a domain of the national whitelist that has no explicit peer.
 
 Its MX hosts come from the DNS (mss/queue/mx.py); TLS is required (mss/queue/relay.py) and the
-handshake verifies the host's certificate against the health PKI's CA bundle and the MX host
-name; once TLS is up, the certificate is validated again with cryptography's RFC 5280 verifier
-(plus the CRLs, when configured) and its subject DN must be one the whitelist allows for the
-domain — an MX certified by the PKI for another operator is refused.
+handshake verifies the host's certificate against the health PKI's CA bundle (the worker's
+``peer_context`` with the bundle's PEM) and the MX host name. Once TLS is up, the certificate
+is validated again with cryptography's RFC 5280 verifier (plus the CRLs, when configured) and
+its subject DN must be one the whitelist allows for the domain: an MX certified by the PKI for
+another operator is refused.
 """
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Callable
 
 from mss.pki import CaBundle, PkiError, dn_key, verify_server
 from mss.queue.mx import MxHost
-from mss.tls import TlsFiles
 from mss.trust import Whitelisted
-
-
-def pki_context(files: TlsFiles, bundle: CaBundle) -> ssl.SSLContext:
-    """TLS 1.2+ client context presenting our certificate, trusting the CA bundle only, and
-    checking the MX host name (RFC 6125 through ``check_hostname``)."""
-    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=bundle.pem.decode())
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(files.cert, files.key)
-    return context
 
 
 def certificate_check(

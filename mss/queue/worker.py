@@ -8,6 +8,8 @@ lease, so a recipient is never being sent by two workers; a worker that dies lea
 expire and are taken over. A peer may still receive a message twice if the connection drops
 after it accepted the data and before we read its 250: that is SMTP's own limit (RFC 5321 §6.1),
 not the queue's. Stopping lets the current round finish (up to :data:`STOP_GRACE_SECONDS`).
+A domain of the national whitelist without explicit peer is reached through its MX records,
+tried in order (mss/queue/whitelisted.py) within the one session budget.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from mss.queue.relay import Attempt, RelayEnvelope, RelayRecipient, Target, Verd
 from mss.queue.reports import ReportStore, deliver_report
 from mss.queue.schedule import lease_ms, now_ms, send_budget_seconds
 from mss.queue.sealing import open_queued
-from mss.queue.whitelisted import certificate_check, pki_context
+from mss.queue.whitelisted import certificate_check
 from mss.store.queue_records import QueuedMessage, QueuedRecipient
 from mss.tls import TlsFiles, tls_files
 from mss.trust import Peer, Whitelisted
@@ -230,7 +232,7 @@ class QueueWorker:
             raise NoTarget(Verdict.PERMANENT, codes.STATUS_NO_ROUTE, str(exc)) from exc
         except LookupFailed as exc:
             raise NoTarget(Verdict.TRANSIENT, codes.STATUS_DNS_FAILED, str(exc)) from exc
-        context = pki_context(self._files, bundle)
+        context = self._context(bundle.pem)
         port = self._settings.trust_space.mx_port
         return [
             Target(
