@@ -84,7 +84,9 @@ async def submit(server: MailServer, sender: str, recipient: str, subject: str) 
 async def dns() -> AsyncIterator[DnsStub]:
     stub = await start_dns_stub(
         {
-            ("beta.example", "MX"): ["10 mx.beta.example."],
+            # The preferred MX does not answer (nothing listens there): the next one is tried.
+            ("beta.example", "MX"): ["20 mx.beta.example.", "10 mx0.beta.example."],
+            ("mx0.beta.example", "A"): ["127.0.0.2"],
             ("mx.beta.example", "A"): ["127.0.0.1"],
         }
     )
