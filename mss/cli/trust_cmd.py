@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mss.cli.common import open_runtime, options, run
+from mss.cli.common import fail, open_runtime, options, run
 from mss.config import Settings
 from mss.store.trust_sql import SqlTrustStore
 from mss.trust import Peer, TrustRegistry
@@ -131,3 +131,28 @@ async def _import_whitelist(
         else:
             changes = await store.replace(whitelist.entries, check)
     return whitelist.generated, changes
+
+
+@app.command("whitelist")
+def whitelist(
+    ctx: typer.Context,
+    domain: Annotated[
+        str | None, typer.Argument(help="Show the operator certificates allowed for this domain.")
+    ] = None,
+) -> None:
+    """What the last imported whitelist holds: a summary, or one domain's operator DNs."""
+    entries = run(_whitelist(options(ctx).settings()))
+    if domain is None:
+        operators = {key for keys in entries.values() for key in keys}
+        typer.echo(f"{len(entries)} whitelisted domains, {len(operators)} operator certificates")
+        return
+    name = domain.strip().rstrip(".").lower()
+    if name not in entries:
+        raise fail(f"{name} is not in the whitelist")
+    for dn in sorted(entries[name].values()):
+        typer.echo(dn)
+
+
+async def _whitelist(settings: Settings) -> dict[str, dict[str, str]]:
+    async with open_runtime(settings) as runtime:
+        return await SqlTrustStore(runtime.database, runtime.store.committer).whitelist.entries()

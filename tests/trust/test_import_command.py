@@ -47,6 +47,13 @@ def test_import_dry_run_and_refusals(tmp_path: Path) -> None:
     assert "+ clinique-des-cevennes.mssante.fr" in imported.stdout
     four = domains(data)
     assert len(four) == 4
+    summary = mss(data, "trust", "whitelist")
+    assert summary.stdout.strip() == "4 whitelisted domains, 5 operator certificates"
+    shown = mss(data, "trust", "whitelist", "Clinique-des-Cevennes.mssante.fr")
+    assert shown.stdout.splitlines() == [
+        "CN=mss.operateur-sud.fr,OU=34456789000012,O=OPÉRATEUR SUD SANTÉ,ST=Hérault (34),C=FR",
+        "CN=smtp-2.operateur-sud.fr,OU=34456789000012,O=OPÉRATEUR SUD SANTÉ,ST=Hérault (34),C=FR",
+    ]
 
     smaller = tmp_path / "smaller.xml"
     smaller.write_bytes(whitelist_xml([("ch-saint-etienne.mssante.fr", DN)]))
