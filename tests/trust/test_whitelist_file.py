@@ -101,3 +101,5 @@ def test_plain_http_and_other_schemes_are_not_fetched(tmp_path: Path) -> None:
     for url in ("http://espacedeconfiance.mssante.fr/liste.xml", "ftp://example.fr/l.xml"):
         with pytest.raises(WhitelistError, match="only https"):
             read_source(url, tmp_path / "bundle.pem")
+    with pytest.raises(WhitelistError, match=r"trust_space\.ca_bundle"):
+        read_source("https://espacedeconfiance.mssante.fr/listeblanchemssante.xml", None)
