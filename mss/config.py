@@ -163,6 +163,23 @@ class TrustedPeer(_Section):
     cert: Path
 
 
+class TrustSpaceSettings(_Section):
+    """The national whitelist and the health PKI (IGC-Santé) that identifies its operators."""
+
+    ca_bundle: Path | None = None
+    """PEM of the PKI's roots and intermediate CAs: peers' certificates must chain to it."""
+    crls: tuple[Path, ...] = ()
+    """CRL files (PEM or DER) of that PKI; when any is given, every CA of a chain needs one."""
+    max_removed_share: float = Field(0.10, ge=0, le=1)
+    """A whitelist import that would remove more than this share of the list is refused."""
+    whitelist_url: str = "https://espacedeconfiance.mssante.fr/listeblanchemssante.xml"
+    dns_servers: tuple[str, ...] = ()
+    """Resolvers for MX lookups (IP addresses); empty means the system's."""
+    dns_port: int = Field(53, ge=1, le=65535)
+    mx_port: int = Field(25, ge=1, le=65535)
+    """Port of the MX of whitelisted domains (RFC 5321 §4.5.4: 25)."""
+
+
 class Settings(_Section):
     data_dir: Path
     hostname: str = "mss.localhost"
@@ -179,6 +196,7 @@ class Settings(_Section):
     webhooks: WebhookSettings = WebhookSettings()
     imap: ImapConfig = ImapConfig()
     trust: tuple[TrustedPeer, ...] = ()
+    trust_space: TrustSpaceSettings = TrustSpaceSettings()
 
     @property
     def effective_database_url(self) -> str:

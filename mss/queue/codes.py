@@ -24,6 +24,7 @@ STATUS_SYSTEM = "5.3.0"
 STATUS_NO_ANSWER = "4.4.1"  # X.4.1 no answer from host (refused, unreachable)
 STATUS_BAD_CONNECTION = "4.4.2"  # X.4.2 bad connection (dropped, timed out)
 STATUS_NO_ROUTE = "5.4.4"  # X.4.4 unable to route (no trusted peer for the domain)
+STATUS_DNS_FAILED = "4.4.3"  # X.4.3 directory server failure (MX lookup failed)
 STATUS_EXPIRED = "4.4.7"  # X.4.7 delivery time expired
 # RFC 3463 §3.7: X.6.7 non-ASCII addresses not permitted (peer lacks SMTPUTF8, RFC 6531 §3.2)
 STATUS_NO_SMTPUTF8 = "5.6.7"

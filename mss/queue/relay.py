@@ -2,10 +2,11 @@
 
 Implementation notes. The session never proceeds in the clear: a peer that does not offer
 STARTTLS (RFC 3207 §4), or whose certificate does not chain to the PEM configured for it, is a
-transient failure, retried like a refused connection. DSN parameters are passed on only when the
-peer advertises DSN (RFC 3461 §5.2.1); the result says so, because that peer then takes over the
-duty of reporting success. Each recipient's answer is kept apart (RFC 5321 §3.3: some RCPTs may
-be refused while the others are delivered).
+transient failure, retried like a refused connection; so is a certificate that the target's own
+check refuses once TLS is up (whitelisted domains: the health PKI and the whitelisted DNs). DSN
+parameters are passed on only when the peer advertises DSN (RFC 3461 §5.2.1); the result says
+so, because that peer then takes over the duty of reporting success. Each recipient's answer is
+kept apart (RFC 5321 §3.3: some RCPTs may be refused while the others are delivered).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import enum
 import re
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from aiosmtplib import (
@@ -55,13 +57,17 @@ class RelayEnvelope:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where and how to connect: the peer's MX, and a context trusting only its PEM."""
+    """Where and how to connect: the peer's MX, and a context trusting only its PEM (or the
+    health PKI); ``address`` when the host's address was looked up already; ``verify`` checks
+    the peer's certificate (DER) after the handshake and returns why it is refused, if it is."""
 
     host: str
     port: int
     context: ssl.SSLContext
     local_hostname: str
     timeout: float
+    address: str | None = None
+    verify: Callable[[bytes], str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +103,7 @@ async def relay(target: Target, envelope: RelayEnvelope, raw: bytes) -> list[Att
     """Send ``raw`` to every recipient of ``envelope``; one attempt per recipient, in order."""
     everyone = len(envelope.recipients)
     client = SMTP(
-        hostname=target.host,
+        hostname=target.address or target.host,
         port=target.port,
         local_hostname=target.local_hostname,
         timeout=target.timeout,
@@ -134,8 +140,23 @@ async def _session(
         error = f"{target.host} does not offer STARTTLS, which the trust space requires"
         return [failure(Verdict.TRANSIENT, codes.STATUS_SECURITY, error)] * len(envelope.recipients)
     await client.starttls(tls_context=target.context, server_hostname=target.host)
+    refusal = _refusal(client, target)
+    if refusal is not None:
+        return [failure(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, refusal)] * len(
+            envelope.recipients
+        )
     await client.ehlo()  # RFC 3207 §4.2: forget what was learnt before TLS
     return await _transaction(client, envelope, raw)
+
+
+def _refusal(client: SMTP, target: Target) -> str | None:
+    if target.verify is None:
+        return None
+    ssl_object: ssl.SSLObject | None = client.get_transport_info("ssl_object")
+    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+    if der is None:
+        return f"{target.host} presented no certificate"
+    return target.verify(der)
 
 
 async def _transaction(client: SMTP, envelope: RelayEnvelope, raw: bytes) -> list[Attempt]:

@@ -8,6 +8,8 @@ lease, so a recipient is never being sent by two workers; a worker that dies lea
 expire and are taken over. A peer may still receive a message twice if the connection drops
 after it accepted the data and before we read its 250: that is SMTP's own limit (RFC 5321 §6.1),
 not the queue's. Stopping lets the current round finish (up to :data:`STOP_GRACE_SECONDS`).
+A domain of the national whitelist without explicit peer is reached through its MX records,
+tried in order (mss/queue/whitelisted.py) within the one session budget.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from crypto import DecryptionError
-from mss.config import Settings
+from mss.config import ConfigError, Settings
+from mss.pki import CaBundle
 from mss.queue import codes
+from mss.queue.mx import LookupFailed, MxResolver, NoMailService
 from mss.queue.outbound import OutboundQueue
 from mss.queue.outcomes import outcome_of
 from mss.queue.params import decode_notify
@@ -31,9 +35,10 @@ from mss.queue.relay import Attempt, RelayEnvelope, RelayRecipient, Target, Verd
 from mss.queue.reports import ReportStore, deliver_report
 from mss.queue.schedule import lease_ms, now_ms, send_budget_seconds
 from mss.queue.sealing import open_queued
+from mss.queue.whitelisted import certificate_check
 from mss.store.queue_records import QueuedMessage, QueuedRecipient
 from mss.tls import TlsFiles, tls_files
-from mss.trust import Peer
+from mss.trust import Peer, Whitelisted
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +47,17 @@ STOP_GRACE_SECONDS = 10.0
 
 
 class PeerDirectory(Protocol):
-    async def get(self, domain: str) -> Peer | None: ...
+    async def route(self, domain: str) -> Peer | Whitelisted | None: ...
+
+    def bundle(self) -> CaBundle | None: ...
+
+
+class NoTarget(Exception):
+    """No target to try for a domain, and how that attempt fails."""
+
+    def __init__(self, verdict: Verdict, status: str, error: str) -> None:
+        super().__init__(error)
+        self.attempt = Attempt(verdict, status, error)
 
 
 def peer_context(files: TlsFiles, peer_pem: bytes) -> ssl.SSLContext:
@@ -66,6 +81,8 @@ class QueueWorker:
         self._files = tls_files(settings)
         self._owner = f"{settings.hostname}/{os.getpid()}/{secrets.token_hex(4)}"
         self._contexts: dict[bytes, ssl.SSLContext] = {}
+        space = settings.trust_space
+        self._resolver = MxResolver(space.dns_servers, space.dns_port)
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
 
@@ -127,10 +144,9 @@ class QueueWorker:
         message = await self._queue.store.get_message(first.message_id)
         if message is None:
             return  # dropped by the operator meanwhile
-        peer = await self._trust.get(first.domain)
-        attempts = await self._attempt(message, recipients, peer)
+        route = await self._trust.route(first.domain)
+        attempts, host = await self._attempt(message, recipients, route)
         now = now_ms()
-        host = peer.host if peer is not None else None
         outcomes = [
             outcome_of(r, a, message, host, now, self._settings.queue)
             for r, a in zip(recipients, attempts, strict=True)
@@ -147,17 +163,21 @@ class QueueWorker:
             )
 
     async def _attempt(
-        self, message: QueuedMessage, recipients: Sequence[QueuedRecipient], peer: Peer | None
-    ) -> list[Attempt]:
+        self,
+        message: QueuedMessage,
+        recipients: Sequence[QueuedRecipient],
+        route: Peer | Whitelisted | None,
+    ) -> tuple[list[Attempt], str | None]:
+        """Every recipient's attempt, and the host that answered (or was tried last)."""
         count = len(recipients)
-        if peer is None:
+        if route is None:
             error = f"{recipients[0].domain} is not a domain of the trust space"
-            return [Attempt(Verdict.PERMANENT, codes.STATUS_NO_ROUTE, error)] * count
+            return [Attempt(Verdict.PERMANENT, codes.STATUS_NO_ROUTE, error)] * count, None
         try:
             raw = open_queued(message, self._queue.key)
         except DecryptionError:
             error = "the queued content cannot be decrypted with this server's queue key"
-            return [Attempt(Verdict.PERMANENT, codes.STATUS_SYSTEM, error)] * count
+            return [Attempt(Verdict.PERMANENT, codes.STATUS_SYSTEM, error)] * count, None
         envelope = RelayEnvelope(
             sender=message.sender,
             recipients=tuple(
@@ -166,22 +186,67 @@ class QueueWorker:
             envid=message.envid,
             ret=message.ret,
         )
-        settings = self._settings.queue
         try:
-            context = self._context(peer.pem)
-        except (ssl.SSLError, ValueError) as exc:
-            error = f"the certificate configured for {peer.domain} cannot be used: {exc}"
-            return [Attempt(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, error)] * count
-        target = Target(
-            peer.host, peer.port, context, self._settings.hostname, settings.connect_timeout_seconds
-        )
-        budget = send_budget_seconds(settings)
+            targets = await self._targets(route)
+        except NoTarget as exc:
+            return [exc.attempt] * count, None
+        # One budget for every host tried: the whole session stays inside the lease.
+        budget = send_budget_seconds(self._settings.queue)
+        target = targets[0]
         try:
             async with asyncio.timeout(budget):
-                return await relay(target, envelope, raw)
+                for index, target in enumerate(targets):
+                    attempts = await relay(target, envelope, raw)
+                    unanswered = all(
+                        a.verdict is Verdict.TRANSIENT and a.reply is None for a in attempts
+                    )
+                    if not unanswered or index == len(targets) - 1:
+                        return attempts, target.host
         except TimeoutError:
-            error = f"the session with {peer.host}:{peer.port} took longer than {budget:g} s"
-            return [Attempt(Verdict.TRANSIENT, codes.STATUS_BAD_CONNECTION, error)] * count
+            error = f"the session with {target.host}:{target.port} took longer than {budget:g} s"
+            attempt = Attempt(Verdict.TRANSIENT, codes.STATUS_BAD_CONNECTION, error)
+            return [attempt] * count, target.host
+        raise AssertionError("targets is never empty")
+
+    async def _targets(self, route: Peer | Whitelisted) -> list[Target]:
+        """The hosts to try in turn: the explicit peer, or the whitelisted domain's MX hosts."""
+        settings = self._settings.queue
+        local, timeout = self._settings.hostname, settings.connect_timeout_seconds
+        if isinstance(route, Peer):
+            try:
+                context = self._context(route.pem)
+            except (ssl.SSLError, ValueError) as exc:
+                error = f"the certificate configured for {route.domain} cannot be used: {exc}"
+                raise NoTarget(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, error) from exc
+            return [Target(route.host, route.port, context, local, timeout)]
+        try:
+            bundle = self._trust.bundle()
+        except ConfigError as exc:
+            raise NoTarget(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, str(exc)) from exc
+        if bundle is None:
+            error = f"{route.domain} is whitelisted but trust_space.ca_bundle is not configured"
+            raise NoTarget(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, error)
+        try:
+            hosts = await self._resolver.hosts(route.domain)
+        except NoMailService as exc:
+            raise NoTarget(Verdict.PERMANENT, codes.STATUS_NO_ROUTE, str(exc)) from exc
+        except LookupFailed as exc:
+            raise NoTarget(Verdict.TRANSIENT, codes.STATUS_DNS_FAILED, str(exc)) from exc
+        context = self._context(bundle.pem)
+        port = self._settings.trust_space.mx_port
+        return [
+            Target(
+                host.name,
+                port,
+                context,
+                local,
+                timeout,
+                address,
+                certificate_check(bundle, route, host),
+            )
+            for host in hosts
+            for address in host.addresses
+        ]
 
     async def _report(self, owner: str, recipients: Sequence[QueuedRecipient]) -> None:
         message = await self._queue.store.get_message(recipients[0].message_id)

@@ -16,6 +16,7 @@ from mss.store import (  # noqa: F401
     vault_schema,
     webhook_schema,
     webmail_schema,
+    whitelist_schema,
 )
 
 metadata = schema.metadata

@@ -13,6 +13,7 @@ from mss.store.database import Database
 from mss.store.errors import AlreadyExists, NotFound
 from mss.store.queue_records import StoredPeer
 from mss.store.queue_schema import trusted_peers
+from mss.store.whitelist_sql import SqlWhitelistStore
 from mss.store.writer import Committer, WriteResult
 
 
@@ -24,6 +25,11 @@ class SqlTrustStore:
     def __init__(self, database: Database, committer: Committer) -> None:
         self._database = database
         self._committer = committer
+
+    @property
+    def whitelist(self) -> SqlWhitelistStore:
+        """The national whitelist's table, beside the peers added by hand."""
+        return SqlWhitelistStore(self._database, self._committer)
 
     async def list_peers(self) -> list[StoredPeer]:
         async with self._database.reader.connect() as conn:
