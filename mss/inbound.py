@@ -63,6 +63,11 @@ class InboundService:
     def add_observer(self, observer: DeliveryObserver) -> None:
         self._observers.append(observer)
 
+    async def receive_report(self, recipient: Account, raw: bytes) -> Appended:
+        """A report the server writes itself (a DSN of the queue): the null sender of RFC 3464
+        §2, and every observer sees it like any delivery."""
+        return await self.receive("", SenderKind.ORGANISATION, recipient, raw)
+
     @property
     def observers(self) -> Sequence[DeliveryObserver]:
         return tuple(self._observers)

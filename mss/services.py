@@ -68,7 +68,9 @@ def build_services(runtime: Runtime) -> list[Service]:
     if enabled.web:
         services.append(WebService(runtime))
     if enabled.queue:
-        services.append(QueueWorker(settings, runtime.queue, runtime.trust, runtime.store))
+        services.append(
+            QueueWorker(settings, runtime.queue, runtime.trust, runtime.store, runtime.inbound)
+        )
     if enabled.reminders:
         services.append(
             ReminderWorker(

@@ -1,4 +1,6 @@
-"""Delivering owed DSNs into the sender's INBOX, through :func:`mss.delivery.deliver`.
+"""Delivering owed DSNs into the sender's INBOX, through the one receiving path
+(:class:`mss.inbound.InboundService`), so that what watches incoming mail (the sender-side
+tracking, the establishments' webhooks) sees the queue's own reports too.
 
 DSNs are never queued: they go only to local senders, straight into their mailbox, encrypted to
 them like any mail. A report can therefore never bounce, and no bounce loop can start. A sender
@@ -14,7 +16,6 @@ from typing import Protocol
 
 from crypto import DecryptionError
 from crypto.queuekey import QueueKey
-from mss.delivery import INBOX, DeliveryStore, deliver
 from mss.queue.dsn import Action, Report, ReportedRecipient, build_report
 from mss.queue.params import Ret, parse_ret
 from mss.queue.schedule import MS
@@ -26,10 +27,16 @@ from mss.store.records import Account
 log = logging.getLogger(__name__)
 
 
-class ReportStore(DeliveryStore, Protocol):
-    """What reporting needs of the mail store: delivery, and finding the sender's account."""
+class ReportStore(Protocol):
+    """What reporting needs of the mail store: finding the sender's account."""
 
     async def get_account_by_id(self, account_id: int) -> Account | None: ...
+
+
+class ReportInbox(Protocol):
+    """Where a report is delivered (mss/inbound.py)."""
+
+    async def receive_report(self, recipient: Account, raw: bytes) -> object: ...
 
 
 def _moment(milliseconds: int) -> datetime.datetime:
@@ -71,6 +78,7 @@ def report_of(
 
 async def deliver_report(
     store: ReportStore,
+    inbox: ReportInbox,
     key: QueueKey,
     message: QueuedMessage,
     recipients: Sequence[QueuedRecipient],
@@ -91,7 +99,7 @@ async def deliver_report(
         original = None  # RFC 6522 §3: the returned message is optional
     raw = build_report(report_of(message, recipients, original, reporting_mta))
     try:
-        await deliver(store, account, INBOX, raw)
+        await inbox.receive_report(account, raw)
     except NotFound as exc:
         log.warning("queue %d: DSN to %s dropped: %s", message.id, account.address, exc)
         return False

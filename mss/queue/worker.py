@@ -32,7 +32,7 @@ from mss.queue.outbound import OutboundQueue
 from mss.queue.outcomes import outcome_of
 from mss.queue.params import decode_notify
 from mss.queue.relay import Attempt, RelayEnvelope, RelayRecipient, Target, Verdict, relay
-from mss.queue.reports import ReportStore, deliver_report
+from mss.queue.reports import ReportInbox, ReportStore, deliver_report
 from mss.queue.schedule import lease_ms, now_ms, send_budget_seconds
 from mss.queue.sealing import open_queued
 from mss.queue.whitelisted import certificate_check
@@ -72,12 +72,18 @@ class QueueWorker:
     name = "queue"
 
     def __init__(
-        self, settings: Settings, queue: OutboundQueue, trust: PeerDirectory, store: ReportStore
+        self,
+        settings: Settings,
+        queue: OutboundQueue,
+        trust: PeerDirectory,
+        store: ReportStore,
+        inbox: ReportInbox,
     ) -> None:
         self._settings = settings
         self._queue = queue
         self._trust = trust
         self._store = store
+        self._inbox = inbox
         self._files = tls_files(settings)
         self._owner = f"{settings.hostname}/{os.getpid()}/{secrets.token_hex(4)}"
         self._contexts: dict[bytes, ssl.SSLContext] = {}
@@ -252,7 +258,12 @@ class QueueWorker:
         message = await self._queue.store.get_message(recipients[0].message_id)
         if message is not None:
             await deliver_report(
-                self._store, self._queue.key, message, recipients, self._settings.hostname
+                self._store,
+                self._inbox,
+                self._queue.key,
+                message,
+                recipients,
+                self._settings.hostname,
             )
         await self._queue.store.reported(owner, [r.id for r in recipients])
 

@@ -71,7 +71,7 @@ def make_trust(runtime: Runtime, settings: Settings | None = None) -> TrustRegis
 def make_worker(
     runtime: Runtime, queue: OutboundQueue, trust: TrustRegistry, settings: Settings | None = None
 ) -> QueueWorker:
-    return QueueWorker(settings or runtime.settings, queue, trust, runtime.store)
+    return QueueWorker(settings or runtime.settings, queue, trust, runtime.store, runtime.inbound)
 
 
 def sample(marker: str, recipient: str = DOCTOR) -> bytes:

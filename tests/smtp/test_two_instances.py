@@ -94,3 +94,43 @@ async def test_mail_crosses_between_operators_both_ways(
     await submit(beta, "dr@beta.example", "dr@alpha.example", "retour")
     [reply] = await wait_for_mail(alpha, "dr@alpha.example", 1)
     assert b"Subject: retour" in reply
+
+
+async def _tracked(server: MailServer, sender: str, message_id: str) -> dict[str, str]:
+    unlocked = await server.runtime.accounts.authenticate(sender, PASSWORD)
+    found = await server.runtime.tracking.status(unlocked.keys, unlocked.account, message_id)
+    return {status.address: status.state for status in found}
+
+
+async def _until(server: MailServer, sender: str, message_id: str, wanted: dict[str, str]) -> None:
+    for _ in range(200):
+        if await _tracked(server, sender, message_id) == wanted:
+            return
+        await asyncio.sleep(0.05)
+    assert await _tracked(server, sender, message_id) == wanted
+
+
+async def test_reports_from_the_other_operator_update_the_senders_status(
+    pair: tuple[MailServer, MailServer],
+) -> None:
+    """Issue 9: the remote application mailbox's "processed" MDN and the failed relay's DSN
+    both come back to alpha and mark each recipient of its Sent copy."""
+    alpha, beta = pair
+    await beta.runtime.accounts.create_account(
+        "resultats@beta.example", AccountKind.APPLICATION, PASSWORD
+    )
+    sender = "dr@alpha.example"
+    raw = (
+        f"From: <{sender}>\r\nTo: <resultats@beta.example>, <nobody@beta.example>\r\n"
+        "Subject: bilan\r\nMessage-ID: <bilan-2@alpha.example>\r\n"
+        f"Disposition-Notification-To: <{sender}>\r\n\r\nBilan joint.\r\n"
+    ).encode()
+    async with alpha.submission_client() as client:
+        await client.login(sender, PASSWORD)
+        await client.sendmail(sender, ["resultats@beta.example", "nobody@beta.example"], raw)
+    await _until(
+        alpha,
+        sender,
+        "bilan-2@alpha.example",
+        {"resultats@beta.example": "processed", "nobody@beta.example": "failed"},
+    )
