@@ -27,6 +27,7 @@ from webmail.pages import (
     attachment_pages,
     auth_pages,
     client_setup,
+    document_pages,
     form_signin,
     mail_pages,
     other_pages,
@@ -80,6 +81,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         receipts.router,
         attachment_pages.router,
         professional_pages.router,
+        document_pages.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

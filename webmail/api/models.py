@@ -301,3 +301,11 @@ class SessionOut(BaseModel):
 
 class Done(BaseModel):
     ok: bool = True
+
+
+class DocumentShare(_Body):
+    """"Partager avec un professionnel": ``to`` is one of "Mes professionnels" (the page offers
+    only them; anyone else is refused); ``message`` the optional text sent with the document."""
+
+    to: str = Field(min_length=3, max_length=320)
+    message: str = Field(default="", max_length=5000)

@@ -1,4 +1,5 @@
-"""The document vault: upload, list, download, rename, delete, export as IHE XDM.
+"""The document vault: upload, list (by type), download, preview, rename, delete, share with a
+professional, export as IHE XDM.
 
 An upload is the file itself as the request body (its name and title in the query), read into
 memory up to the size limit and encrypted before it is stored: no plaintext copy is ever spooled
@@ -13,14 +14,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
+from mss.store.errors import NotFound
 from mss.vault.kinds import DOCUMENT_TYPES, guess_type
 from mss.vault.model import DocumentMeta, DocumentSource
 from mss.vault.xdm_export import export_package
 from mss.xdm.package import ZIP_NAME, XdmBuildError
 from webmail.api.deps import Session, State, require_csrf
 from webmail.api.mail import attachment_response
-from webmail.api.models import DocumentOut, DocumentRename, Done
+from webmail.api.models import DocumentOut, DocumentRename, DocumentShare, Done, Sent
 from webmail.mail.compose import guess_content_type
+from webmail.mail.documents import of_type
+from webmail.mail.professionals import NotAProfessional, normalised
+from webmail.mail.sharing import ShareWording, shared_document
+from webmail.mail.view import image_type
 from webmail.pages.render import translator
 
 router = APIRouter(prefix="/api/vault", tags=["vault"], dependencies=[Depends(require_csrf)])
@@ -48,8 +54,14 @@ def clean_name(filename: str) -> str:
 
 
 @router.get("/documents", response_model=list[DocumentOut])
-async def documents(state: State, session: Session) -> list[DocumentOut]:
-    return [DocumentOut.of(d) for d in await state.vault.list(session.unlocked)]
+async def documents(
+    state: State,
+    session: Session,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=40)] = None,
+) -> list[DocumentOut]:
+    """All the documents, or those of one type (``?type=lab``: the vault's categories)."""
+    listed = of_type(await state.vault.list(session.unlocked), doc_type)
+    return [DocumentOut.of(d) for d in listed]
 
 
 @router.post(
@@ -127,3 +139,47 @@ async def content(state: State, session: Session, document_id: int) -> Response:
 async def delete(state: State, session: Session, document_id: int) -> Done:
     await state.vault.delete(session.unlocked, document_id)
     return Done()
+
+
+@router.get("/documents/{document_id}/image", response_class=Response)
+async def image(state: State, session: Session, document_id: int) -> Response:
+    """A raster image document shown by the preview page, as the attachment viewer's images
+    are: inline, PNG, JPEG, GIF or WebP only (never SVG), under a policy that lets it run and
+    load nothing; 404 for any other kind, which stays a download."""
+    found, data = await state.vault.content(session.unlocked, document_id)
+    media = image_type(found.meta.content_type, found.meta.filename)
+    if media is None:
+        raise NotFound("no such image")
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            "content-disposition": "inline",
+            "content-security-policy": "default-src 'none'; sandbox",
+        },
+    )
+
+
+@router.post(
+    "/documents/{document_id}/share", response_model=Sent, responses={422: {}, 413: {}}
+)
+async def share(
+    request: Request, state: State, session: Session, document_id: int, body: DocumentShare
+) -> Sent:
+    """Send the document as an attachment to one of the patient's professionals. Anyone who
+    never wrote to the patient is refused here in plain words, before submission; submission
+    then applies the core's policy all the same."""
+    t = translator(request)
+    document, data = await state.vault.content(session.unlocked, document_id)
+    recipient = normalised(body.to)
+    try:
+        await state.professionals.check(session.unlocked, [body.to])
+    except NotAProfessional:
+        raise HTTPException(422, t("documents.share_refused", address=body.to)) from None
+    wording = ShareWording(
+        t("documents.share_subject", title=document.meta.title),
+        t("documents.share_body", title=document.meta.title),
+    )
+    outgoing = shared_document(document, data, recipient, body.message, wording)
+    result = await state.actions.send(session.unlocked, outgoing)
+    return Sent(delivered=result.delivered, queued=result.queued)

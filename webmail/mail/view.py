@@ -45,24 +45,32 @@ class Attachment:
 
     @property
     def image_type(self) -> str | None:
-        """The media type to show the attachment as an image under, if it is a viewable one:
-        its declared type, or its file name's when the sender declared none useful."""
-        if self.content_type in VIEWABLE_IMAGES:
-            return self.content_type
-        if self.content_type in ("application/octet-stream", "image/jpg"):
-            return _IMAGE_EXTENSIONS.get(self.filename.rsplit(".", 1)[-1].lower())
-        return None
+        return image_type(self.content_type, self.filename)
 
     @property
     def viewer(self) -> str | None:
-        """Which in-browser viewer shows it: "pdf", "image", or None (download only)."""
-        pdf = self.content_type == "application/pdf" or (
-            self.content_type == "application/octet-stream"
-            and self.filename.lower().endswith(".pdf")
-        )
-        if pdf:
-            return "pdf"
-        return "image" if self.image_type else None
+        return viewer_of(self.content_type, self.filename)
+
+
+def image_type(content_type: str, filename: str) -> str | None:
+    """The media type to show a file as an image under, if it is a viewable one: its declared
+    type, or its file name's when the sender declared none useful."""
+    if content_type in VIEWABLE_IMAGES:
+        return content_type
+    if content_type in ("application/octet-stream", "image/jpg"):
+        return _IMAGE_EXTENSIONS.get(filename.rsplit(".", 1)[-1].lower())
+    return None
+
+
+def viewer_of(content_type: str, filename: str) -> str | None:
+    """Which in-browser viewer shows a file (an attachment or a vault document): "pdf",
+    "image", or None (download only)."""
+    pdf = content_type == "application/pdf" or (
+        content_type == "application/octet-stream" and filename.lower().endswith(".pdf")
+    )
+    if pdf:
+        return "pdf"
+    return "image" if image_type(content_type, filename) else None
 
 
 @dataclass(frozen=True, slots=True)

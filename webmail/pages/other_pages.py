@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from mss.vault.kinds import DOCUMENT_TYPES
 from webmail.api.deps import PageSession, State
+from webmail.mail.documents import of_type, viewer
 from webmail.pages.client_setup import ClientServers
 from webmail.pages.render import render
 
@@ -14,15 +17,26 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/documents")
-async def documents(request: Request, state: State, session: PageSession) -> Response:
+async def documents(
+    request: Request,
+    state: State,
+    session: PageSession,
+    doc_type: Annotated[str, Query(alias="type", max_length=40)] = "",
+) -> Response:
+    """The list, of one type when the filter (a plain GET form, working without script) asks."""
+    everything = await state.vault.list(session.unlocked)
+    chosen = doc_type if doc_type in DOCUMENT_TYPES else ""
     return render(
         request,
         "documents.html",
         {
             "session": session,
             "csrf": session.csrf_token,
-            "documents": await state.vault.list(session.unlocked),
+            "documents": of_type(everything, chosen),
+            "total": len(everything),
+            "chosen": chosen,
             "types": DOCUMENT_TYPES,
+            "viewer": viewer,
         },
     )
 
