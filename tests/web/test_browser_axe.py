@@ -16,6 +16,7 @@ from mss.delivery import deliver
 from .browser import axe_violations, needs_axe, needs_chromium, new_page, screenshot
 from .harness import Web, professional_writes, with_attachment
 from .test_browser_comfort import newsletter
+from .test_browser_documents import echography_meta
 from .test_conversations import exchange
 
 pytestmark = [needs_chromium, needs_axe]
@@ -36,6 +37,7 @@ async def test_every_page_has_no_axe_violation(web: Web, browser: Browser, width
     for mail in exchange(3):
         thread = await deliver(web.runtime.store, web.accounts[PATIENT], "INBOX", mail)
     html = await deliver(web.runtime.store, web.accounts[PATIENT], "INBOX", newsletter(PATIENT))
+    document = await web.runtime.vault.file(web.accounts[PATIENT], echography_meta(), plain_pdf(1))
     context, page = await new_page(browser, width, 800)
     await page.goto(f"{web.url}/login")
     await clean(page, f"login-{width}")
@@ -69,4 +71,9 @@ async def test_every_page_has_no_axe_violation(web: Web, browser: Browser, width
     for path in ("/documents", "/settings", "/agenda", "/mail/999999", "/professionals"):
         await page.goto(f"{web.url}{path}")
         await clean(page, f"{path.strip('/').replace('/', '-')}-{width}")
+    await page.goto(f"{web.url}/documents?type=lab")
+    await clean(page, f"documents-filtered-{width}")
+    await page.goto(f"{web.url}/documents/{document}")
+    await page.locator('.pdf-page[data-page="1"][data-rendered="true"]').wait_for()
+    await clean(page, f"document-{width}")
     await context.close()
