@@ -51,7 +51,7 @@ async def test_filter_by_type_and_what_each_document_shows(web: Web) -> None:
 
     page = (await patient.get("/documents", params={"type": "lab"})).text
     assert "resultat-analyse" in page and "ordonnance-janvier" not in page
-    assert "1 document(s) de type « Résultats d&#39;analyses » sur 3" in page
+    assert "1 document de type « Résultats d&#39;analyses » sur 3" in page
     assert '<option value="lab" selected>' in page
     full = (await patient.get("/documents")).text
     assert "ordonnance-janvier" in full and "bilan" in full
