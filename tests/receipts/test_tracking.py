@@ -159,3 +159,42 @@ async def test_the_operator_sees_states_and_never_whom(server: MailServer, backe
     states = [line.split("\t")[1] for line in shown.stdout.splitlines()]
     assert sorted(states) == ["delivered", "processed"]
     assert PATIENT not in shown.stdout and PATIENT.split("@")[0] not in shown.stdout
+
+
+HOSTILE_REPORTS = {
+    "nested": (
+        b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+        + b"--b\r\nContent-Type: multipart/mixed; boundary=c\r\n\r\n" * 10_000
+    ),
+    "no-parts": (
+        b"Content-Type: multipart/report; report-type=disposition-notification\r\n\r\nx\r\n"
+    ),
+    "huge-field": (
+        b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+        b"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n"
+        b"Final-Recipient: rfc822;" + b"a" * 100_000 + b"\r\nAction: failed\r\nStatus: 5.0.0\r\n"
+        b"--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <suivi-6@hopital.example>\r\n"
+        b"--b--\r\n"
+    ),
+    "bad-charset": (
+        b"Content-Type: multipart/report; report-type=disposition-notification; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\n\xff\xfe\r\n"
+        b"--b\r\nContent-Type: message/disposition-notification; charset=x-unknown\r\n\r\n"
+        b"Original-Message-ID: <suivi-6@hopital.example>\r\nDisposition: \xff\xfe\r\n--b--\r\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_REPORTS))
+async def test_hostile_reports_are_kept_as_mail_and_change_no_status(
+    server: MailServer, name: str
+) -> None:
+    await submit(server, DOCTOR, NURSE, request(DOCTOR, NURSE, "suivi-6", dnt=""))
+    before = await _status(server, DOCTOR, "suivi-6@hopital.example")
+    doctor = await server.runtime.store.get_account(DOCTOR)
+    assert doctor is not None
+    raw = b"From: <mailer@hopital.example>\r\nSubject: rapport\r\n" + HOSTILE_REPORTS[name]
+    stored = await server.runtime.inbound.receive("", SenderKind.ORGANISATION, doctor, raw)
+    assert stored.uid > 0, "delivered despite the report it carries"
+    assert await _status(server, DOCTOR, "suivi-6@hopital.example") == before
