@@ -69,17 +69,22 @@ class MssSMTP(SMTP):
         self._errors = 0
         self._admitted_ip: str | None = None
         self._closing = False
+        self._counted = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        self._bounds.connections.inc()
+        if not self._counted:  # STARTTLS calls this again with the TLS transport
+            self._counted = True
+            self._bounds.connections.inc()
         peer = transport.get_extra_info("peername")
         ip = str(peer[0]) if peer else ""
         if self._bounds.limiter.admit(ip):
             self._admitted_ip = ip
 
     def connection_lost(self, error: Exception | None) -> None:
-        self._bounds.connections.dec()
+        if self._counted:
+            self._counted = False
+            self._bounds.connections.dec()
         if self._admitted_ip is not None:
             self._bounds.limiter.release(self._admitted_ip)
             self._admitted_ip = None
