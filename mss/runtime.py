@@ -155,7 +155,7 @@ class Runtime:
         )
         inbound.add_observer(MessageEvents(webhooks))
         inbound.add_observer(tracking)
-        inbound.add_observer(DeliveryCount(metrics.delivered_local))
+        inbound.add_observer(DeliveryCount(metrics))
         return cls(
             settings,
             database,

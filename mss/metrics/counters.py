@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from mss.metrics.per_minute import PerMinute
+
 
 class Metrics:
     def __init__(self) -> None:
@@ -40,6 +42,13 @@ class Metrics:
             "Queued recipients given up on (permanent refusal or expiry).",
             registry=registry,
         )
+        self.stored_per_minute = PerMinute()
+        self.recent_deliveries = Gauge(
+            "mss_messages_delivered_local_recent",
+            "Messages committed to a local INBOX in each of the last minutes (0 is the current).",
+            ["minutes_ago"],
+            registry=registry,
+        )
         self.queue_pending = Gauge(
             "mss_queue_recipients_pending",
             "Recipients waiting in the outbound queue, read from the database at each scrape.",
@@ -67,3 +76,13 @@ class Metrics:
             ["outcome"],
             registry=registry,
         )
+
+    def delivered(self) -> None:
+        """One message committed to a local INBOX."""
+        self.delivered_local.inc()
+        self.stored_per_minute.inc()
+
+    def refresh_recent(self) -> None:
+        """Copy the per-minute counts into their gauge, before a scrape."""
+        for ago, count in enumerate(self.stored_per_minute.recent()):
+            self.recent_deliveries.labels(str(ago)).set(count)

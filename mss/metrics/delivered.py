@@ -8,14 +8,14 @@ reaches an INBOX (MX, submission to a local account, the queue's reports) passes
 from __future__ import annotations
 
 from mss.inbound import InboundMessage
-from mss.metrics.tally import Tally
+from mss.metrics.counters import Metrics
 
 
 class DeliveryCount:
     name = "delivery count"
 
-    def __init__(self, tally: Tally) -> None:
-        self._tally = tally
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
 
     async def delivered(self, message: InboundMessage) -> None:
-        self._tally.inc()
+        self._metrics.delivered()

@@ -91,7 +91,8 @@ class MetricsService:
         return "200 OK", b"" if method == b"HEAD" else body
 
     async def _refresh(self) -> None:
-        """The gauges kept in the database, read now."""
+        """The gauges kept in the database, read now, and the recent per-minute counts."""
+        self._metrics.refresh_recent()
         try:
             figures = await self._status.queue()
         except Exception:

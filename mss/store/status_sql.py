@@ -16,7 +16,7 @@ from sqlalchemy import Row, and_, func, select, text
 from mss.store.database import Database
 from mss.store.queue_records import RecipientState
 from mss.store.queue_schema import queue_messages, queue_recipients
-from mss.store.schema import accounts, domains, messages
+from mss.store.schema import accounts, domains
 
 MINUTE = 60
 
@@ -31,15 +31,6 @@ class QueueFigures:
     """Pending recipients tried at least once (a temporary failure), waiting for a retry."""
     oldest_ms: int | None
     """When the oldest message still pending was queued (milliseconds since the epoch)."""
-
-
-@dataclass(frozen=True, slots=True)
-class MinuteFigures:
-    """Deliveries in one minute: ``minutes_ago`` 0 is the minute that ends now."""
-
-    minutes_ago: int
-    stored: int
-    relayed: int
 
 
 class SqlStatus:
@@ -64,43 +55,31 @@ class SqlStatus:
             ).one()
         return QueueFigures(int(row[0]), int(row[1]), int(row[2]), row[3])
 
-    async def per_minute(self, now: int, minutes: int) -> list[MinuteFigures]:
-        """Messages stored in local mailboxes (by their internal date, which a client's APPEND
-        may set in the past) and recipients relayed, per minute over the last ``minutes``."""
+    async def relayed_per_minute(self, now: int, minutes: int) -> list[int]:
+        """Recipients relayed per minute over the last ``minutes``, the current one first.
+
+        Local deliveries are not counted here: their clear dates are perturbed on purpose
+        (``mss/coarse.py``); the running server counts them in memory instead.
+        """
         start = now - minutes * MINUTE
-        stored_minute = (now - messages.c.internal_date) // MINUTE
         relayed_at = queue_recipients.c.last_attempt_ms // 1000
-        relayed_minute = (now - relayed_at) // MINUTE
+        minute = (now - relayed_at) // MINUTE
         async with self._database.reader.connect() as connection:
-            stored = _by_minute(
-                (
-                    await connection.execute(
-                        select(stored_minute, func.count())
-                        .where(
-                            and_(messages.c.internal_date > start, messages.c.internal_date <= now)
+            rows = (
+                await connection.execute(
+                    select(minute, func.count())
+                    .where(
+                        and_(
+                            queue_recipients.c.state == RecipientState.DELIVERED.value,
+                            relayed_at > start,
+                            relayed_at <= now,
                         )
-                        .group_by(stored_minute)
                     )
-                ).all()
-            )
-            relayed = _by_minute(
-                (
-                    await connection.execute(
-                        select(relayed_minute, func.count())
-                        .where(
-                            and_(
-                                queue_recipients.c.state == RecipientState.DELIVERED.value,
-                                relayed_at > start,
-                                relayed_at <= now,
-                            )
-                        )
-                        .group_by(relayed_minute)
-                    )
-                ).all()
-            )
-        stored_by = {int(k): int(v) for k, v in stored.items()}
-        relayed_by = {int(k): int(v) for k, v in relayed.items()}
-        return [MinuteFigures(m, stored_by.get(m, 0), relayed_by.get(m, 0)) for m in range(minutes)]
+                    .group_by(minute)
+                )
+            ).all()
+        relayed = _by_minute(rows)
+        return [relayed.get(ago, 0) for ago in range(minutes)]
 
     async def counts(self) -> tuple[int, int]:
         """Accounts and domains."""
