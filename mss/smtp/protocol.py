@@ -73,9 +73,10 @@ class MssSMTP(SMTP):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        if not self._counted:  # STARTTLS calls this again with the TLS transport
-            self._counted = True
-            self._bounds.connections.inc()
+        if self._counted:
+            return  # STARTTLS: the same connection again (TLS transport): admitted once
+        self._counted = True
+        self._bounds.connections.inc()
         peer = transport.get_extra_info("peername")
         ip = str(peer[0]) if peer else ""
         if self._bounds.limiter.admit(ip):
