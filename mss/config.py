@@ -40,6 +40,10 @@ class ListenSettings(_Section):
     # web_redirect_port only redirects there. Off only behind a proxy that terminates TLS.
     web_tls: bool = True
     web_redirect_port: int = Field(8081, ge=0, le=65535)
+    # The Prometheus /metrics listener: off unless set. It binds metrics_host, loopback by
+    # default whatever `host` is, so an operator's figures never reach the internet by mistake.
+    metrics_port: int | None = Field(None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
 
 class ServiceSettings(_Section):

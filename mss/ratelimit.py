@@ -12,6 +12,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from mss.metrics.tally import NO_TALLY, Tally
+
 MAX_TRACKED_KEYS = 100_000
 
 
@@ -68,18 +70,27 @@ class AuthThrottle:
         window: float,
         delay: float,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        failures: Tally = NO_TALLY,
+        refusals: Tally = NO_TALLY,
     ) -> None:
         self._ips = SlidingWindow(per_ip, window, clock)
         self._pairs = SlidingWindow(per_account, window, clock)
         self._accounts = SlidingWindow(per_account, window, clock)
         self._delay = delay
+        self._failures = failures
+        self._refusals = refusals
 
     @staticmethod
     def _pair(ip: str, account: str) -> str:
         return f"{ip}\0{account.lower()}"
 
     def blocked(self, ip: str, account: str) -> bool:
-        return self._ips.exceeded(ip) or self._pairs.exceeded(self._pair(ip, account))
+        """Whether to refuse this attempt untried; each refusal is counted for the operator."""
+        refused = self._ips.exceeded(ip) or self._pairs.exceeded(self._pair(ip, account))
+        if refused:
+            self._refusals.inc()
+        return refused
 
     def failure_delay(self, account: str) -> float:
         doublings = self._accounts.count(account.lower()) // max(self._accounts.limit, 1)
@@ -87,6 +98,7 @@ class AuthThrottle:
 
     async def failed(self, ip: str, account: str) -> None:
         """Record a failure, then wait before the caller replies."""
+        self._failures.inc()
         self._ips.record(ip)
         self._pairs.record(self._pair(ip, account))
         self._accounts.record(account.lower())

@@ -6,7 +6,7 @@ so there is exactly one store, one change feed, one queue and one policy per pro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from crypto import Argon2Params
@@ -19,6 +19,9 @@ from mss.calendar.service import CalendarService
 from mss.config import Settings
 from mss.correspondents import CorrespondentBook
 from mss.inbound import InboundMessage, InboundService
+from mss.metrics.counters import Metrics
+from mss.metrics.delivered import DeliveryCount
+from mss.metrics.tally import NO_TALLY
 from mss.policy import Policy, SenderKind
 from mss.queue import OutboundQueue
 from mss.ratelimit import AuthThrottle
@@ -78,6 +81,7 @@ class Runtime:
     webhooks: WebhookService
     tracking: Tracking
     _signatures: SignatureService | None = None
+    metrics: Metrics = field(default_factory=Metrics)
 
     def signatures(self) -> SignatureService:
         """Built on first use: only a process that handles signatures loads pyHanko."""
@@ -89,6 +93,7 @@ class Runtime:
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
+        metrics = Metrics()
         database = open_database(settings.effective_database_url)
         feed = make_feed(database)
         await feed.start()
@@ -102,6 +107,7 @@ class Runtime:
         queue = OutboundQueue(
             SqlQueueStore(database, store.committer),
             load_or_create_queue_key(settings.data_path(settings.queue.key)),
+            queued=metrics.queued,
         )
         server_secret = load_or_create_secret(settings.data_path(settings.security.server_key))
         correspondents = CorrespondentBook(store, server_secret)
@@ -137,7 +143,7 @@ class Runtime:
         inbound.add_observer(receipts)
         signin = SignInService(
             accounts,
-            auth_throttle(settings),
+            auth_throttle(settings, metrics),
             TotpPresence(SqlWebmailStore(database, store.committer)),
         )
         api_keys = SqlApiKeyStore(database, store.committer)
@@ -149,6 +155,7 @@ class Runtime:
         )
         inbound.add_observer(MessageEvents(webhooks))
         inbound.add_observer(tracking)
+        inbound.add_observer(DeliveryCount(metrics))
         return cls(
             settings,
             database,
@@ -173,6 +180,7 @@ class Runtime:
             ),
             webhooks,
             tracking,
+            metrics=metrics,
         )
 
     async def close(self) -> None:
@@ -193,7 +201,7 @@ def _error_receipt(receipts: ProcessedReceipts) -> XdmErrorHook:
     return hook
 
 
-def auth_throttle(settings: Settings) -> AuthThrottle:
+def auth_throttle(settings: Settings, metrics: Metrics | None = None) -> AuthThrottle:
     """The one throttle of the process: failures count across every protocol."""
     limits = settings.limits
     return AuthThrottle(
@@ -201,6 +209,8 @@ def auth_throttle(settings: Settings) -> AuthThrottle:
         limits.auth_failures_per_account,
         limits.auth_failure_window_seconds,
         limits.auth_failure_delay_seconds,
+        failures=metrics.signin_failures if metrics else NO_TALLY,
+        refusals=metrics.signin_throttled if metrics else NO_TALLY,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from mss.calendar.worker import ReminderWorker
 from mss.imap.server import ImapService
+from mss.metrics.endpoint import MetricsService
 from mss.queue import QueueWorker
 from mss.runtime import Runtime
 from mss.signatures.expiry import ExpiryWorker
@@ -53,14 +54,28 @@ def build_services(runtime: Runtime) -> list[Service]:
     """The services enabled in the configuration."""
     settings = runtime.settings
     enabled = settings.services
+    metrics = runtime.metrics
     services: list[Service] = []
     if enabled.mx or enabled.submission:
         services.append(
             SmtpService(
                 settings,
-                MxHandler(settings, runtime.inbound, runtime.policy, runtime.trust, runtime.queue),
-                SubmissionHandler(settings, runtime.signin, runtime.submission),
+                MxHandler(
+                    settings,
+                    runtime.inbound,
+                    runtime.policy,
+                    runtime.trust,
+                    runtime.queue,
+                    accepted=metrics.smtp_accepted.labels("mx"),
+                ),
+                SubmissionHandler(
+                    settings,
+                    runtime.signin,
+                    runtime.submission,
+                    accepted=metrics.smtp_accepted.labels("submission"),
+                ),
                 runtime.trust,
+                connections=metrics.connections.labels("smtp"),
             )
         )
     if enabled.imap:
@@ -69,7 +84,15 @@ def build_services(runtime: Runtime) -> list[Service]:
         services.append(WebService(runtime))
     if enabled.queue:
         services.append(
-            QueueWorker(settings, runtime.queue, runtime.trust, runtime.store, runtime.inbound)
+            QueueWorker(
+                settings,
+                runtime.queue,
+                runtime.trust,
+                runtime.store,
+                runtime.inbound,
+                relayed=metrics.relayed,
+                failed=metrics.failed,
+            )
         )
     if enabled.reminders:
         services.append(
@@ -97,6 +120,9 @@ def build_services(runtime: Runtime) -> list[Service]:
                 SqlWebhookStore(runtime.database, runtime.store.committer),
                 runtime.queue.key,
                 settings.webhooks,
+                outcomes=metrics.webhook_deliveries,
             )
         )
+    if settings.listen.metrics_port is not None:
+        services.append(MetricsService(runtime))
     return services

@@ -19,6 +19,7 @@ from mss.cli import (
     receipts_cmd,
     serve_cmd,
     sign_cmd,
+    status_cmd,
     trust_cmd,
 )
 from mss.cli.common import Options, fail, options
@@ -80,3 +81,4 @@ app.add_typer(api_key_cmd.app, name="api-key")
 app.add_typer(receipts_cmd.app, name="receipts")
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(serve_cmd.demo)
+app.command("status")(status_cmd.status)

@@ -59,6 +59,7 @@ class ImapService:
         )
         self._servers: list[asyncio.Server] = []
         self._sessions: set[asyncio.Task[None]] = set()
+        self._open = runtime.metrics.connections.labels("imap")
         self.ports: dict[str, int] = {}
 
     async def start(self) -> None:
@@ -109,10 +110,12 @@ class ImapService:
         context.connection_id.set(context.new_connection_id())
         task = asyncio.ensure_future(Session(connection, self.services).run())
         self._sessions.add(task)
+        self._open.inc()
         try:
             await task
         except asyncio.CancelledError:
             if not task.cancelled():
                 raise
         finally:
+            self._open.dec()
             self._sessions.discard(task)

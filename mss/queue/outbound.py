@@ -17,6 +17,7 @@ from typing import Protocol
 
 from crypto.queuekey import QueueKey
 from mss.addresses import normalise_domain
+from mss.metrics.tally import NO_TALLY, Tally
 from mss.queue.params import (
     check_envid,
     check_orcpt,
@@ -55,9 +56,10 @@ class QueueRecipient:
 
 
 class OutboundQueue:
-    def __init__(self, store: SqlQueueStore, key: QueueKey) -> None:
+    def __init__(self, store: SqlQueueStore, key: QueueKey, *, queued: Tally = NO_TALLY) -> None:
         self.store = store
         self.key = key
+        self._queued = queued
         self._work = asyncio.Event()
 
     async def enqueue(
@@ -94,6 +96,7 @@ class OutboundQueue:
             account_id=account_id,
         )
         queue_id = await self.store.add(message, rows)
+        self._queued.inc()
         self._work.set()
         return queue_id
 

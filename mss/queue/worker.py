@@ -25,6 +25,7 @@ from typing import Protocol
 
 from crypto import DecryptionError
 from mss.config import ConfigError, Settings
+from mss.metrics.tally import NO_TALLY, Tally
 from mss.pki import CaBundle
 from mss.queue import codes
 from mss.queue.mx import LookupFailed, MxResolver, NoMailService
@@ -36,7 +37,12 @@ from mss.queue.reports import ReportInbox, ReportStore, deliver_report
 from mss.queue.schedule import lease_ms, now_ms, send_budget_seconds
 from mss.queue.sealing import open_queued
 from mss.queue.whitelisted import certificate_check
-from mss.store.queue_records import QueuedMessage, QueuedRecipient
+from mss.store.queue_records import (
+    QueuedMessage,
+    QueuedRecipient,
+    RecipientOutcome,
+    RecipientState,
+)
 from mss.tls import TlsFiles, tls_files
 from mss.trust import Peer, Whitelisted
 
@@ -78,8 +84,13 @@ class QueueWorker:
         trust: PeerDirectory,
         store: ReportStore,
         inbox: ReportInbox,
+        *,
+        relayed: Tally = NO_TALLY,
+        failed: Tally = NO_TALLY,
     ) -> None:
         self._settings = settings
+        self._relayed = relayed
+        self._failed = failed
         self._queue = queue
         self._trust = trust
         self._store = store
@@ -158,6 +169,7 @@ class QueueWorker:
             for r, a in zip(recipients, attempts, strict=True)
         ]
         await self._queue.store.record(owner, outcomes)
+        self._count(outcomes)
         for recipient, outcome in zip(recipients, outcomes, strict=True):
             log.info(
                 "queue %d to %s: %s %s (%s)",
@@ -167,6 +179,14 @@ class QueueWorker:
                 outcome.status,
                 outcome.last_error,
             )
+
+    def _count(self, outcomes: Sequence[RecipientOutcome]) -> None:
+        """Recipients relayed and given up on, once their outcome is recorded."""
+        for outcome in outcomes:
+            if outcome.state is RecipientState.DELIVERED:
+                self._relayed.inc()
+            elif outcome.state is RecipientState.FAILED:
+                self._failed.inc()
 
     async def _attempt(
         self,

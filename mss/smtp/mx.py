@@ -18,6 +18,7 @@ from aiosmtpd.smtp import SMTP, Session
 from mss.addresses import domain_of
 from mss.config import Settings
 from mss.inbound import InboundService
+from mss.metrics.tally import NO_TALLY, Tally
 from mss.mime import parse_message
 from mss.mime.prefix import with_prefix
 from mss.policy import LocalRoute, Policy, PolicyError, Refusal
@@ -59,12 +60,15 @@ class MxHandler:
         policy: Policy,
         trust: PeerTrust,
         queue: OutboundQueue,
+        *,
+        accepted: Tally = NO_TALLY,
     ) -> None:
         self._settings = settings
         self._inbound = inbound
         self._policy = policy
         self._trust = trust
         self._queue = queue
+        self._accepted = accepted
 
     async def handle_EHLO(
         self,
@@ -190,4 +194,5 @@ class MxHandler:
         except Exception:
             log.exception("conn=%s delivery failed", server.connection_id)
             return codes.TEMPORARY_FAILURE
+        self._accepted.inc()
         return codes.QUEUED

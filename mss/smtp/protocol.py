@@ -22,6 +22,7 @@ from typing import Any, AnyStr
 from aiosmtpd.smtp import SMTP, Envelope
 
 from mss.context import new_connection_id
+from mss.metrics.tally import NO_TALLY, Level
 from mss.smtp.codes import DEFAULT_STATUS
 from mss.smtp.dsn_params import DsnSyntaxError, MailDsn, RcptDsn, take_mail_params, take_rcpt_params
 from mss.smtp.guard import ConnectionLimiter, is_valid_utf8
@@ -54,6 +55,8 @@ class Bounds:
     limiter: ConnectionLimiter
     max_errors: int
     data_timeout: float
+    connections: Level = NO_TALLY
+    """Open connections, for the operator's gauge."""
 
 
 class MssSMTP(SMTP):
@@ -66,15 +69,23 @@ class MssSMTP(SMTP):
         self._errors = 0
         self._admitted_ip: str | None = None
         self._closing = False
+        self._counted = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        if self._counted:
+            return  # STARTTLS: the same connection again (TLS transport): admitted once
+        self._counted = True
+        self._bounds.connections.inc()
         peer = transport.get_extra_info("peername")
         ip = str(peer[0]) if peer else ""
         if self._bounds.limiter.admit(ip):
             self._admitted_ip = ip
 
     def connection_lost(self, error: Exception | None) -> None:
+        if self._counted:
+            self._counted = False
+            self._bounds.connections.dec()
         if self._admitted_ip is not None:
             self._bounds.limiter.release(self._admitted_ip)
             self._admitted_ip = None

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from mss.config import Settings
+from mss.metrics.tally import NO_TALLY, Level
 from mss.smtp.guard import ConnectionLimiter
 from mss.smtp.mx import MxHandler
 from mss.smtp.protocol import Bounds, MssSMTP
@@ -42,6 +43,8 @@ class SmtpService:
         mx: MxHandler,
         submission: SubmissionHandler,
         trust: ClientCertificates,
+        *,
+        connections: Level = NO_TALLY,
     ) -> None:
         self._settings = settings
         self._mx = mx
@@ -57,6 +60,7 @@ class SmtpService:
             ConnectionLimiter(smtp.max_connections_per_ip, smtp.max_connections),
             smtp.max_errors,
             smtp.data_timeout_seconds,
+            connections,
         )
         self._refresher: asyncio.Task[None] | None = None
 

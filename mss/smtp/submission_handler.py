@@ -18,6 +18,7 @@ from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Session
 
 from mss.accounts import AuthenticationFailed, UnlockedAccount
 from mss.config import Settings
+from mss.metrics.tally import NO_TALLY, Tally
 from mss.policy import PolicyError, Refusal
 from mss.ratelimit import SlidingWindow
 from mss.signin import Channel, SignInService, Throttled
@@ -38,10 +39,13 @@ class SubmissionHandler:
         settings: Settings,
         signin: SignInService,
         submission: SubmissionService,
+        *,
+        accepted: Tally = NO_TALLY,
     ) -> None:
         self._settings = settings
         self._signin = signin
         self._submission = submission
+        self._accepted = accepted
         self._sending = SlidingWindow(settings.smtp.messages_per_hour, HOUR)
 
     async def handle_EHLO(
@@ -168,6 +172,7 @@ class SubmissionHandler:
             log.exception("conn=%s submission failed", server.connection_id)
             return codes.TEMPORARY_FAILURE
         self._sending.record(unlocked.account.address)
+        self._accepted.inc()
         return codes.QUEUED
 
 

@@ -22,6 +22,7 @@ import httpx
 from crypto import DecryptionError
 from crypto.queuekey import QueueKey
 from mss.config import WebhookSettings
+from mss.metrics.tally import NO_TALLY, Tallies
 from mss.periodic import PeriodicWorker
 from mss.queuesealed import open_json
 from mss.store.clock import now as store_now
@@ -69,8 +70,11 @@ class WebhookWorker(PeriodicWorker):
         queue_key: QueueKey,
         settings: WebhookSettings,
         clock: Callable[[], int] = store_now,
+        *,
+        outcomes: Tallies = NO_TALLY,
     ) -> None:
         super().__init__(settings.poll_seconds)
+        self._outcomes = outcomes
         self._store = store
         self._queue_key = queue_key
         self._settings = settings
@@ -147,11 +151,14 @@ class WebhookWorker(PeriodicWorker):
         now = self._clock()
         if not error:
             await self._store.record(delivery.id, DELIVERED, now, status, "", now)
+            self._outcomes.labels("delivered").inc()
         elif attempts >= self._settings.max_attempts:
             await self._store.record(delivery.id, FAILED, now, status, error, now)
+            self._outcomes.labels("abandoned").inc()
         else:
             next_at = now + retry_delay(self._settings, attempts)
             await self._store.record(delivery.id, PENDING, next_at, status, error, None)
+            self._outcomes.labels("retried").inc()
 
 
 def _host_header(url: str) -> str:

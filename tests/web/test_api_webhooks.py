@@ -63,7 +63,18 @@ def _worker(web: Web, clock: Clock, allow_private: bool = True) -> WebhookWorker
     runtime = web.runtime
     settings = runtime.settings.webhooks.model_copy(update={"allow_private_targets": allow_private})
     store = SqlWebhookStore(runtime.database, runtime.store.committer)
-    return WebhookWorker(store, runtime.queue.key, settings, clock)
+    return WebhookWorker(
+        store, runtime.queue.key, settings, clock, outcomes=runtime.metrics.webhook_deliveries
+    )
+
+
+def _outcomes(web: Web) -> dict[str, float | None]:
+    """The operator's counts of webhook attempts, by outcome (mss/metrics/counters.py)."""
+    registry = web.runtime.metrics.registry
+    return {
+        outcome: registry.get_sample_value("mss_webhook_deliveries_total", {"outcome": outcome})
+        for outcome in ("delivered", "retried", "abandoned")
+    }
 
 
 async def _key(web: Web, address: str, scopes: set[str]) -> str:
@@ -195,6 +206,7 @@ async def test_a_failed_attempt_is_retried_with_backoff(web: Web, receiver: Rece
     delay = retry_delay(web.runtime.settings.webhooks, 1)
     assert all(d["next_attempt_at"] >= clock.now + delay for d in log)
     assert await worker.run_once() == 0, "not before the backoff"
+    assert _outcomes(web) == {"delivered": None, "retried": 2, "abandoned": None}
 
     clock.now += delay
     assert await worker.run_once() == 2
@@ -202,6 +214,7 @@ async def test_a_failed_attempt_is_retried_with_backoff(web: Web, receiver: Rece
     assert [(d["state"], d["attempts"], d["last_status"]) for d in log] == [
         ("delivered", 2, 200)
     ] * 2
+    assert _outcomes(web) == {"delivered": 2, "retried": 2, "abandoned": None}
     first, retried = receiver.received[0], receiver.received[2]
     assert first.json() == next(
         r.json() for r in receiver.received[2:] if r.json()["id"] == first.json()["id"]
@@ -226,6 +239,7 @@ async def test_the_last_failed_attempt_gives_up(web: Web, receiver: Receiver) ->
     ).json()
     assert [(d["state"], d["attempts"]) for d in log] == [("failed", attempts)] * 2
     assert len(receiver.received) == 2 * attempts
+    assert _outcomes(web) == {"delivered": None, "retried": 2 * attempts - 2, "abandoned": 2}
 
 
 async def test_private_targets_are_refused_by_default(web: Web, receiver: Receiver) -> None:

@@ -1,0 +1,1 @@
+"""The operators' view: process counters for Prometheus and the figures of ``mss status``."""
