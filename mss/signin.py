@@ -88,7 +88,8 @@ class SignInService:
             raise
         if blocked and not known_device and unlocked.via is not CredentialKind.APP_PASSWORD:
             raise Throttled
-        self._throttle.succeeded(peer, address)
+        if not blocked:  # a known device's success must not lift the guesser's block
+            self._throttle.succeeded(peer, address)
         generation = self._generations.current(unlocked.account.id)
         return dataclasses.replace(unlocked, generation=generation)
 
