@@ -9,15 +9,18 @@ import imaplib
 from collections.abc import AsyncIterator
 
 import aiosmtplib
+import pyotp
 import pytest
 
 from mailserver import PASSWORD, PATIENT, start_mail_server
 from mss.accounts import AuthenticationFailed
 from mss.runtime import Runtime
 from mss.store.records import CredentialKind
+from mss.store.webmail_repository import SqlWebmailStore
+from webmail.security.totp import TotpManager, new_secret
 from webmail.service import WebService
 
-from .harness import Web, attempt_sign_in, quick_settings, sign_in
+from .harness import Web, attempt_sign_in, csrf_of, quick_settings, sign_in
 
 NEW_PASSWORD = "Reprendre la main sur mon compte, 2026 !"
 
@@ -164,3 +167,29 @@ async def test_a_known_mail_client_logs_in_while_its_shared_address_is_throttled
     refused = await asyncio.to_thread(_imap_login, web_imap, PATIENT, PASSWORD)
     assert "UNAVAILABLE" in refused or "AUTHENTICATIONFAILED" in refused
     assert await asyncio.to_thread(_imap_login, web_imap, PATIENT, app_password) == "OK"
+
+
+async def test_with_totp_on_the_stolen_path_asks_for_the_code_too(web_imap: Web) -> None:
+    runtime = web_imap.runtime
+    unlocked = await runtime.accounts.authenticate(PATIENT, PASSWORD)
+    secret = new_secret()
+    manager = TotpManager(SqlWebmailStore(runtime.database, runtime.store.committer))
+    assert await manager.enable(unlocked, secret, pyotp.TOTP(secret).now())
+    owner = web_imap.client()
+    assert (await attempt_sign_in(owner, PATIENT, PASSWORD)).status_code == 200
+    page = await owner.get("/login/totp")
+    second = await owner.post(
+        "/api/session/totp",
+        json={"code": pyotp.TOTP(secret).now()},
+        headers={"x-csrf-token": csrf_of(page.text)},
+    )
+    assert second.status_code == 200, second.text
+    settings = await owner.get("/settings")
+    headers = {"x-csrf-token": csrf_of(settings.text)}
+    body = {"current": PASSWORD, "new": NEW_PASSWORD, "code": "000000"}
+    if pyotp.TOTP(secret).verify("000000"):
+        body["code"] = "999999"
+    refused = await owner.post("/api/account/stolen", json=body, headers=headers)
+    assert refused.status_code == 403, "a stolen password alone cannot take the account"
+    unchanged = await runtime.accounts.authenticate(PATIENT, PASSWORD)
+    assert unchanged.account.address == PATIENT, "the password was not changed"
