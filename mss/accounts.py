@@ -53,6 +53,8 @@ class UnlockedAccount:
     account: Account
     keys: AccountKeys
     via: CredentialKind
+    generation: int = 0
+    """The account's credential generation at sign-in (mss/generations.py)."""
 
 
 @dataclass(frozen=True, slots=True)

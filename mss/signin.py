@@ -5,15 +5,31 @@ The rule of the second factor: an account that has turned on TOTP accepts its pa
 the webmail, which then asks for the code; mail and calendar clients, which cannot ask for a
 code, must use an app password. A refused password looks exactly like a wrong one, so the reply
 never tells a guesser that the password was right.
+
+The rule of known devices: the blocks per source and per (source, account) must not lock the
+owner out when a guesser shares the owner's address (one NAT for a whole practice). A device
+that signed in before is exempt from both: on the web, the front end says so (a signed device
+cookie, verified in webmail/security/devices.py); a mail client proves it with its app password
+itself, which is random and far too long to guess, so a blocked source may still sign in with
+one, and only with one (a password from a blocked source on IMAP/SMTP/CalDAV is refused like a
+throttled one, whether or not it is right). Failures of known devices still count, and still
+wait the growing delay per account.
+
+The rule of credential generations: every unlocked account carries the generation it signed in
+under (mss/generations.py); :meth:`SignInService.end_sessions` bumps it, and every front end asks
+:meth:`SignInService.still_valid` before each command.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 from typing import Protocol
 
+from crypto.tokens import normalise
 from mss.accounts import AccountService, AuthenticationFailed, UnlockedAccount
+from mss.generations import CredentialGenerations
 from mss.ratelimit import AuthThrottle
 from mss.store.records import CredentialKind
 
@@ -42,6 +58,7 @@ class SignInService:
         self._accounts = accounts
         self._throttle = throttle
         self._second_factor = second_factor
+        self._generations = CredentialGenerations()
 
     @property
     def throttle(self) -> AuthThrottle:
@@ -49,11 +66,19 @@ class SignInService:
         return self._throttle
 
     async def sign_in(
-        self, address: str, secret: str, peer: str, channel: Channel
+        self,
+        address: str,
+        secret: str,
+        peer: str,
+        channel: Channel,
+        known_device: bool = False,
     ) -> UnlockedAccount:
         """Unlock ``address`` with ``secret`` from ``peer``; raise :class:`Throttled` or
-        :class:`AuthenticationFailed`."""
-        if self._throttle.blocked(peer, address):
+        :class:`AuthenticationFailed`. ``known_device``: the front end verified that this
+        device signed in to this account before (see the module's rule)."""
+        blocked = self._throttle.blocked(peer, address)
+        app_password_shaped = channel is not Channel.WEB and normalise(secret) is not None
+        if blocked and not (known_device or app_password_shaped):
             raise Throttled
         try:
             unlocked = await self._accounts.authenticate(address, secret)
@@ -61,8 +86,22 @@ class SignInService:
         except AuthenticationFailed:
             await self._throttle.failed(peer, address)
             raise
-        self._throttle.succeeded(peer, address)
-        return unlocked
+        if blocked and not known_device and unlocked.via is not CredentialKind.APP_PASSWORD:
+            raise Throttled
+        if not blocked:  # a known device's success must not lift the guesser's block
+            self._throttle.succeeded(peer, address)
+        generation = self._generations.current(unlocked.account.id)
+        return dataclasses.replace(unlocked, generation=generation)
+
+    def still_valid(self, unlocked: UnlockedAccount) -> bool:
+        """False once the account's credentials changed under this session: it must end."""
+        return unlocked.generation >= self._generations.current(unlocked.account.id)
+
+    def end_sessions(self, unlocked: UnlockedAccount) -> UnlockedAccount:
+        """End every session of the account opened until now, on every protocol; the caller's
+        own session continues with the returned (current) generation."""
+        generation = self._generations.bump(unlocked.account.id)
+        return dataclasses.replace(unlocked, generation=generation)
 
     async def _check_channel(self, unlocked: UnlockedAccount, channel: Channel) -> None:
         if channel is Channel.WEB:

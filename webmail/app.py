@@ -20,7 +20,18 @@ from mss.api.wiring import build_api
 from mss.dav.app import DavApp, well_known
 from mss.runtime import Runtime
 from webmail import errors
-from webmail.api import account, agenda, auth, compose, live, mail, receipts, signatures, vault
+from webmail.api import (
+    account,
+    agenda,
+    auth,
+    compose,
+    live,
+    mail,
+    receipts,
+    signatures,
+    stolen,
+    vault,
+)
 from webmail.api.deps import api_session
 from webmail.pages import (
     agenda_pages,
@@ -82,6 +93,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         attachment_pages.router,
         professional_pages.router,
         document_pages.router,
+        stolen.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

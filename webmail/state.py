@@ -19,6 +19,7 @@ from webmail.mail.actions import MailActions
 from webmail.mail.professionals import ProfessionalBook
 from webmail.mail.reader import MailReader
 from webmail.mail.rowcache import RowCache
+from webmail.security.devices import DeviceCookies
 from webmail.security.sessions import SessionManager
 from webmail.security.totp import TotpManager
 from webmail.settings import WebSettings
@@ -40,6 +41,7 @@ class WebState:
     vault: VaultService
     receipts: DisplayedReceipts
     professionals: ProfessionalBook
+    devices: DeviceCookies
 
     @classmethod
     def build(cls, runtime: Runtime, settings: WebSettings) -> WebState:
@@ -72,4 +74,5 @@ class WebState:
                 runtime.settings.hostname,
             ),
             professionals=ProfessionalBook(reader, CorrespondentBook(store, secret)),
+            devices=DeviceCookies(secret),
         )

@@ -193,6 +193,11 @@ class Session:
         except ImapError as error:
             await self._refuse(error)
             return False
+        user = self.state.user
+        if user is not None and not self.services.signin.still_valid(user):
+            # The owner changed the credentials (mss/generations.py): RFC 9051 §7.1.5, BYE.
+            log.info("%s: credentials changed, session ended", user.account.address)
+            raise SessionEnd("Credentials changed: sign in again")
         try:
             check_state(self.state, command)
         except ImapError as error:

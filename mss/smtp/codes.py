@@ -83,3 +83,6 @@ DEFAULT_STATUS = {
     554: "5.0.0",
     555: "5.5.4",
 }
+
+# RFC 4954 §6: the session's credentials were changed by their owner (mss/generations.py).
+CREDENTIALS_CHANGED = Reply(530, "5.7.0", "Credentials changed: authenticate again")

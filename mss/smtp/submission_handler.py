@@ -103,6 +103,11 @@ class SubmissionHandler:
         self, server: Any, session: Session, envelope: MssEnvelope, address: str, options: list[str]
     ) -> str:
         unlocked = _unlocked(session)
+        if not self._signin.still_valid(unlocked):
+            session.authenticated = False
+            session.auth_data = None
+            log_refusal(server, "MAIL", codes.CREDENTIALS_CHANGED, address)
+            return str(codes.CREDENTIALS_CHANGED)
         try:
             self._submission.check_sender(unlocked.account, address)
         except PolicyError as error:
@@ -147,6 +152,8 @@ class SubmissionHandler:
         if has_nul(content):
             return codes.NUL_IN_MESSAGE
         unlocked = _unlocked(session)
+        if not self._signin.still_valid(unlocked):
+            return codes.CREDENTIALS_CHANGED
         recipients = tuple(
             Recipient(address, dsn.notify, dsn.orcpt)
             for address, dsn in zip(envelope.rcpt_tos, envelope.rcpt_dsn, strict=True)

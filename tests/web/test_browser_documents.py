@@ -1,4 +1,4 @@
-""""Mes documents" in Chromium (issue 11, item 5): a document an establishment filed shows its
+""" "Mes documents" in Chromium (issue 11, item 5): a document an establishment filed shows its
 LOINC label, author, date of the act and source; "Afficher" opens it in the webmail's PDF.js
 viewer (the attachment viewer's scripts), which draws its first page with no request leaving
 the origin. SQLite only: the routes are covered on both backends by the httpx tests."""

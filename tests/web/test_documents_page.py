@@ -1,4 +1,4 @@
-""""Mes documents" (issue 11, item 5): filter by type, type, author, date of the act and source
+""" "Mes documents" (issue 11, item 5): filter by type, type, author, date of the act and source
 shown, preview page in the attachment viewer, rename, and "Partager avec un professionnel",
 which sends the document, byte for byte, to a professional who wrote to the patient and to no
 one else. Over httpx against the real server, on SQLite and PostgreSQL."""

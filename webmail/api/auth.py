@@ -59,7 +59,10 @@ async def sign_in(body: SignIn, request: Request, response: Response, state: Sta
     t = translator(request)
     ip = client_ip(request)
     try:
-        unlocked = await state.signin.sign_in(body.address, body.password, ip, Channel.WEB)
+        known = state.devices.known(request, body.address)
+        unlocked = await state.signin.sign_in(
+            body.address, body.password, ip, Channel.WEB, known_device=known
+        )
     except Throttled:
         raise HTTPException(429, t("error.throttled"), headers={"Retry-After": "60"}) from None
     except AuthenticationFailed:
@@ -68,6 +71,7 @@ async def sign_in(body: SignIn, request: Request, response: Response, state: Sta
         await open_session(request, response, state, unlocked, SessionStage.AWAITING_TOTP)
         return Next(next="/login/totp")
     await open_session(request, response, state, unlocked, SessionStage.ACTIVE)
+    state.devices.issue(response, request, unlocked.account.address)
     return Next(next="/mail")
 
 
@@ -86,7 +90,7 @@ async def second_factor(
 ) -> Next:
     t = translator(request)
     ip, address = client_ip(request), pending.account.address
-    if state.throttle.blocked(ip, address):
+    if state.throttle.blocked(ip, address) and not state.devices.known(request, address):
         await state.sessions.end(pending)
         cookies.clear(response, request, cookies.SESSION)
         raise HTTPException(429, t("error.throttled"), headers={"Retry-After": "60"})
@@ -102,6 +106,7 @@ async def second_factor(
     await open_session(
         request, response, state, pending.unlocked, SessionStage.ACTIVE, pending.record.id
     )
+    state.devices.issue(response, request, address)
     return Next(next="/mail")
 
 

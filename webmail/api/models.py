@@ -304,7 +304,7 @@ class Done(BaseModel):
 
 
 class DocumentShare(_Body):
-    """"Partager avec un professionnel": ``to`` is one of "Mes professionnels" (the page offers
+    """ "Partager avec un professionnel": ``to`` is one of "Mes professionnels" (the page offers
     only them; anyone else is refused); ``message`` the optional text sent with the document."""
 
     to: str = Field(min_length=3, max_length=320)

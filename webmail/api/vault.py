@@ -160,9 +160,7 @@ async def image(state: State, session: Session, document_id: int) -> Response:
     )
 
 
-@router.post(
-    "/documents/{document_id}/share", response_model=Sent, responses={422: {}, 413: {}}
-)
+@router.post("/documents/{document_id}/share", response_model=Sent, responses={422: {}, 413: {}})
 async def share(
     request: Request, state: State, session: Session, document_id: int, body: DocumentShare
 ) -> Sent:

@@ -21,5 +21,5 @@ def of_type(documents: Sequence[Document], doc_type: str | None) -> list[Documen
 
 
 def viewer(document: Document) -> str | None:
-    """"pdf", "image", or None: the same viewers as a message's attachments."""
+    """ "pdf", "image", or None: the same viewers as a message's attachments."""
     return viewer_of(document.meta.content_type, document.meta.filename)

@@ -54,7 +54,11 @@ async def login_posted(request: Request, state: State, next: str | None = None) 
         return _again(request, next_page, t("error.bad_credentials"), 400)
     try:
         unlocked = await state.signin.sign_in(
-            address[:MAX_FIELD], password[:MAX_FIELD], client_ip(request), Channel.WEB
+            address[:MAX_FIELD],
+            password[:MAX_FIELD],
+            client_ip(request),
+            Channel.WEB,
+            known_device=state.devices.known(request, address[:MAX_FIELD]),
         )
     except Throttled:
         response = _again(request, next_page, t("error.throttled"), 429)
@@ -68,4 +72,5 @@ async def login_posted(request: Request, state: State, next: str | None = None) 
         return response
     response = RedirectResponse(next_page, status_code=303)
     await open_session(request, response, state, unlocked, SessionStage.ACTIVE)
+    state.devices.issue(response, request, unlocked.account.address)
     return response
