@@ -92,7 +92,7 @@ class SubmissionService:
         policy: Policy,
         outbox: Outbox,
         inbound: InboundService,
-        tracker: SentTracker | None = None,
+        tracker: SentTracker,
     ) -> None:
         self._store = store
         self._tracker = tracker
@@ -158,8 +158,6 @@ class SubmissionService:
     async def _expect(self, account: Account, raw: bytes) -> bool:
         """Tracking never decides whether mail is sent: its failures are logged, not turned
         into a failed send that the client would retry."""
-        if self._tracker is None:
-            return False
         try:
             return await self._tracker.expect(account, raw)
         except Exception:
@@ -169,7 +167,6 @@ class SubmissionService:
     async def _track(
         self, account: Account, raw: bytes, result: SubmitResult, copy: Appended | None
     ) -> None:
-        assert self._tracker is not None
         try:
             await self._tracker.sent(account, raw, result.delivered, result.queued, copy)
         except Exception:

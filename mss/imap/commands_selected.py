@@ -67,11 +67,23 @@ class UidExpunge(SelectedCommand):
         return cls(tag, uids), rest
 
 
-def _result_option(buf: Buffer) -> tuple[str, Buffer]:
-    value, rest = keyword(buf)
-    if value not in RESULT_OPTIONS:
-        raise buf.error("Unknown SEARCH RETURN option")
-    return value, rest
+def return_options(
+    buf: Buffer, allowed: frozenset[str], command: str
+) -> tuple[frozenset[str] | None, Buffer]:
+    """An optional ``RETURN (...)`` (RFC 4731 §3.1, RFC 5267 §3.2): None when absent, and
+    ``RETURN ()`` means ALL."""
+    after_return = maybe(buf, b" RETURN ")
+    if after_return is None:
+        return None, buf
+
+    def option(item: Buffer) -> tuple[str, Buffer]:
+        value, rest = keyword(item)
+        if value not in allowed:
+            raise item.error(f"Unknown {command} RETURN option")
+        return value, rest
+
+    chosen, rest = parenthesised(after_return, option)
+    return frozenset(chosen) or frozenset({ALL}), rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +108,7 @@ class Search(SelectedCommand):
     def parse(
         cls, tag: str, buf: Buffer, options: ParseOptions, *, uid: bool = False
     ) -> tuple[Self, Buffer]:
-        rest = buf
-        results = None
-        after_return = maybe(rest, b" RETURN ")
-        if after_return is not None:
-            chosen, rest = parenthesised(after_return, _result_option)
-            results = frozenset(chosen) or frozenset({ALL})
+        results, rest = return_options(buf, RESULT_OPTIONS, "SEARCH")
         # RFC 6855 §3: under UTF8=ACCEPT search strings are UTF-8 whatever CHARSET says.
         charset = "UTF-8" if options.utf8 else "US-ASCII"
         after_charset = maybe(rest, b" CHARSET ")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Final, Self
 
 from mss.imap.command import ParseOptions, SelectedCommand
-from mss.imap.commands_selected import ALL, RESULT_OPTIONS, SAVE
-from mss.imap.grammar import Buffer, keyword, maybe, parenthesised, sp
+from mss.imap.commands_selected import RESULT_OPTIONS, SAVE, return_options
+from mss.imap.grammar import Buffer, keyword, parenthesised, sp
 from mss.imap.parse_search import SearchKey, charset_of, search_keys
 
 # RFC 5256 §3 sort keys, and RFC 5957 §3 DISPLAYFROM / DISPLAYTO.
@@ -39,12 +39,8 @@ def _criterion(buf: Buffer) -> tuple[SortCriterion, Buffer]:
     return SortCriterion(name, reverse), rest
 
 
-def _result_option(buf: Buffer) -> tuple[str, Buffer]:
-    value, rest = keyword(buf)
-    # SAVE (RFC 5182) is offered for SEARCH only.
-    if value not in RESULT_OPTIONS - {SAVE}:
-        raise buf.error("Unknown SORT RETURN option")
-    return value, rest
+# SAVE (RFC 5182) is offered for SEARCH only.
+SORT_RESULT_OPTIONS = RESULT_OPTIONS - {SAVE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +61,7 @@ class Sort(SelectedCommand):
     def parse(
         cls, tag: str, buf: Buffer, options: ParseOptions, *, uid: bool = False
     ) -> tuple[Self, Buffer]:
-        rest = buf
-        results = None
-        after_return = maybe(rest, b" RETURN ")
-        if after_return is not None:
-            chosen, rest = parenthesised(after_return, _result_option)
-            results = frozenset(chosen) or frozenset({ALL})
+        results, rest = return_options(buf, SORT_RESULT_OPTIONS, "SORT")
         criteria, rest = parenthesised(sp(rest), _criterion, allow_empty=False)
         charset, rest = charset_of(sp(rest))
         key, rest = search_keys(rest, "UTF-8" if options.utf8 else charset)

@@ -58,7 +58,9 @@ SEALED_KEY_BYTES = 32 + 48
 class TrackingStore(Protocol):
     async def watch(self, tag: bytes, account_id: int, at: int) -> bool: ...
 
-    async def locate(self, tag: bytes, mailbox_id: int, uid: int) -> None: ...
+    async def record_sent(
+        self, tag: bytes, events: list[StoredEvent], sent_copy: tuple[int, int] | None
+    ) -> set[str]: ...
 
     async def watched(self, tag: bytes) -> Watch | None: ...
 
@@ -142,18 +144,19 @@ class Tracking:
         now = self._clock()
         events = [Event(a, "delivered", now) for a in delivered]
         events += [Event(a, "queued", now) for a in queued]
-        await self._store.add_events(tag, [_seal(e, account.encryption_key) for e in events])
-        if copy is not None:
-            await self._store.locate(tag, copy.mailbox_id, copy.uid)
-            states = {row.state for row in await self._store.events(tag)}
-            await self._mark((copy.mailbox_id, copy.uid), states)
+        location = (copy.mailbox_id, copy.uid) if copy is not None else None
+        states = await self._store.record_sent(
+            tag, [_seal(e, account.encryption_key) for e in events], location
+        )
+        if location is not None:
+            await self._mark(location, states)
 
     async def report(self, account: Account, message_id: str, events: list[Event]) -> bool:
         """Record what a report says about a message ``account`` sent; ``False`` when the
         account never sent it (a forged or misdirected report changes nothing)."""
         tag = self.tag(account.id, message_id)
         watch = await self._store.watched(tag)
-        if watch is None or watch.account_id != account.id or not events:
+        if watch is None or not events:  # the tag names the account: no one else's watch
             return False
         await self._store.add_events(tag, [_seal(e, account.encryption_key) for e in events])
         if watch.mailbox_id is not None and watch.uid is not None:

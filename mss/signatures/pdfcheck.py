@@ -99,3 +99,10 @@ def _refuse_active_content(root: generic.DictionaryObject) -> None:
             stack.extend(item.raw_get(key) for key in item)
         elif isinstance(item, generic.ArrayObject):
             stack.extend(item)
+
+
+def pdf_file_name(name: str) -> str:
+    """A plain file name ending in .pdf: no path, no control characters."""
+    base = "".join(c for c in name.replace("\\", "/").rpartition("/")[2] if c.isprintable())
+    base = base.strip().strip(".")[:120] or "document"
+    return base if base.lower().endswith(".pdf") else base + ".pdf"

@@ -28,7 +28,7 @@ from mss.signatures.audit import AuditEvent, EventKind
 from mss.signatures.evidence import Evidence, make_evidence
 from mss.signatures.expiry import expire_due
 from mss.signatures.lifecycle import NotAllowed, Request, RequestState, Signer, SignerState
-from mss.signatures.pdfcheck import check_pdf
+from mss.signatures.pdfcheck import check_pdf, pdf_file_name
 from mss.signatures.pki import SignerIdentity, SigningAuthority
 from mss.signatures.ports import (
     CONSENT,
@@ -130,7 +130,7 @@ class SignatureService:
         body = {
             "title": title,
             "note": new.note.strip()[:MAX_NOTE],
-            "filename": _filename(new.filename),
+            "filename": pdf_file_name(new.filename),
             "created_at": now.isoformat(),
             "organisation": {"address": organisation.address, "name": organisation.display_name},
             "signers": [{"address": a.address, "name": a.display_name} for a in signers],
@@ -472,13 +472,6 @@ def _signer_names(loaded: _Loaded) -> str:
 def _organisation(loaded: _Loaded) -> messages.Party:
     organisation = loaded.body["organisation"]
     return messages.Party(organisation["address"], organisation["name"])
-
-
-def _filename(name: str) -> str:
-    """A plain file name ending in .pdf: no path, no control characters."""
-    base = "".join(c for c in name.replace("\\", "/").rpartition("/")[2] if c.isprintable())
-    base = base.strip().strip(".")[:120] or "document"
-    return base if base.lower().endswith(".pdf") else base + ".pdf"
 
 
 def _opened(loaded: _Loaded) -> OpenedRequest:

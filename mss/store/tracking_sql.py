@@ -49,18 +49,27 @@ class SqlTrackingStore:
 
         return await self._committer.run(job)
 
-    async def locate(self, tag: bytes, mailbox_id: int, uid: int) -> None:
-        """Where the Sent copy of a watched message is, once filed."""
+    async def record_sent(
+        self, tag: bytes, events: list[StoredEvent], sent_copy: tuple[int, int] | None
+    ) -> set[str]:
+        """In one transaction: the send's own events, where its Sent copy is, and every state
+        known so far (reports may have arrived while the send was under way)."""
 
-        async def job(conn: AsyncConnection) -> WriteResult[None]:
-            await conn.execute(
-                update(tracking_watches)
-                .where(tracking_watches.c.tag == tag)
-                .values(mailbox_id=mailbox_id, uid=uid)
+        async def job(conn: AsyncConnection) -> WriteResult[set[str]]:
+            await _insert_events(conn, tag, events)
+            if sent_copy is not None:
+                mailbox_id, uid = sent_copy
+                await conn.execute(
+                    update(tracking_watches)
+                    .where(tracking_watches.c.tag == tag)
+                    .values(mailbox_id=mailbox_id, uid=uid)
+                )
+            rows = await conn.execute(
+                select(tracking_events.c.state).where(tracking_events.c.tag == tag)
             )
-            return WriteResult(None)
+            return WriteResult({row.state for row in rows})
 
-        await self._committer.run(job)
+        return await self._committer.run(job)
 
     async def watched(self, tag: bytes) -> Watch | None:
         async with self._database.reader.connect() as conn:
@@ -77,20 +86,7 @@ class SqlTrackingStore:
 
     async def add_events(self, tag: bytes, events: list[StoredEvent]) -> None:
         async def job(conn: AsyncConnection) -> WriteResult[None]:
-            if events:
-                await conn.execute(
-                    tracking_events.insert(),
-                    [
-                        {
-                            "tag": tag,
-                            "state": e.state,
-                            "at": e.at,
-                            "object_id": e.object_id,
-                            "sealed": e.sealed,
-                        }
-                        for e in events
-                    ],
-                )
+            await _insert_events(conn, tag, events)
             return WriteResult(None)
 
         await self._committer.run(job)
@@ -103,3 +99,20 @@ class SqlTrackingStore:
                 .order_by(tracking_events.c.at, tracking_events.c.id)
             )
             return [StoredEvent(r.state, r.at, r.object_id, r.sealed) for r in rows]
+
+
+async def _insert_events(conn: AsyncConnection, tag: bytes, events: list[StoredEvent]) -> None:
+    if events:
+        await conn.execute(
+            tracking_events.insert(),
+            [
+                {
+                    "tag": tag,
+                    "state": e.state,
+                    "at": e.at,
+                    "object_id": e.object_id,
+                    "sealed": e.sealed,
+                }
+                for e in events
+            ],
+        )

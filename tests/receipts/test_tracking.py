@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import imaplib
+import logging
 import os
 import subprocess
 import sys
@@ -93,7 +94,7 @@ async def test_a_delivery_report_marks_its_recipient_failed(
 
 
 async def test_a_report_about_a_message_the_account_did_not_send_changes_nothing(
-    server: MailServer,
+    server: MailServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The nurse receives an MDN naming the doctor's message: nothing is recorded, for either."""
     await submit(server, DOCTOR, PATIENT, request(DOCTOR, PATIENT, "suivi-3", dnt=""))
@@ -114,7 +115,9 @@ async def test_a_report_about_a_message_the_account_did_not_send_changes_nothing
     )
     nurse = await server.runtime.store.get_account(NURSE)
     assert nurse is not None
-    await server.runtime.inbound.receive(PATIENT, SenderKind.PATIENT, nurse, forged.as_bytes())
+    with caplog.at_level(logging.ERROR):
+        await server.runtime.inbound.receive(PATIENT, SenderKind.PATIENT, nurse, forged.as_bytes())
+    assert not caplog.records, "ignored quietly, not by a failing observer"
     assert await _status(server, DOCTOR, "suivi-3@hopital.example") == before
     assert await _status(server, NURSE, "suivi-3@hopital.example") == {}
 
