@@ -3,12 +3,15 @@ sign in as a browser does (pre-login token, session cookie, CSRF token from the 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
+import pyotp
 
 from mailserver import DOCTOR, PASSWORD, MailServer
 from mss.runtime import Runtime
@@ -47,6 +50,16 @@ class Web:
     async def close_clients(self) -> None:
         for client in self.clients:
             await client.aclose()
+
+
+async def drifted_code(totp: pyotp.TOTP) -> str:
+    """The previous step's code, which the server accepts as one step of clock drift. Taken in
+    the first two thirds of a step, so that it is still one step old, not two, when the request
+    arrives on a loaded machine."""
+    left = 30 - time.time() % 30
+    if left < 10:
+        await asyncio.sleep(left + 0.1)
+    return totp.at(time.time() - 30)
 
 
 def csrf_of(html: str) -> str:

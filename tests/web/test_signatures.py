@@ -10,7 +10,6 @@ import asyncio
 import email
 import email.policy
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from mss.submission import Envelope, Recipient
 from queue_support import dump_database, encodings_of
 
 from .browser import needs_chromium, new_page, screenshot
-from .harness import PATIENT_B, Web, sign_in
+from .harness import PATIENT_B, Web, drifted_code, sign_in
 
 ADMISSIONS = f"admissions@{DOMAIN}"
 PAGES = 4
@@ -266,7 +265,7 @@ async def test_with_totp_the_code_is_the_act_of_signing(web: Web) -> None:
     patient = await sign_in(web, PATIENT)
     setup = (await patient.post("/api/account/totp/setup")).json()
     totp = pyotp.TOTP(setup["secret"])
-    enabling = {"secret": setup["secret"], "code": totp.at(time.time() - 30), "password": PASSWORD}
+    enabling = {"secret": setup["secret"], "code": await drifted_code(totp), "password": PASSWORD}
     assert (await patient.post("/api/account/totp", json=enabling)).status_code == 200
 
     page = await patient.get(f"/signatures/{created.id}")
