@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,11 +57,28 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
+LoopFactory = Callable[[], asyncio.AbstractEventLoop]
+
+
+def run(coroutine: Coroutine[Any, Any, T], loop_factory: LoopFactory | None = None) -> T:
     try:
-        return asyncio.run(coroutine)
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(coroutine)
     except OPERATOR_ERRORS as exc:
         raise fail(str(exc)) from None
+
+
+def server_loop() -> tuple[str, LoopFactory | None]:
+    """uvloop's event loop when the ``speed`` extra is installed, else asyncio's own.
+
+    Only for the long-running server: its selector and transports cost less per connection
+    (issue 17), while one-shot commands gain nothing from it.
+    """
+    try:
+        import uvloop
+    except ImportError:
+        return "asyncio", None
+    return "uvloop", uvloop.new_event_loop
 
 
 @asynccontextmanager

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mss.cli.common import open_runtime, options, run
+from mss.cli.common import open_runtime, options, run, server_loop
 from mss.cli.init_cmd import initialise
 from mss.config import Settings, load_settings
 from mss.store.records import AccountKind
@@ -29,10 +29,13 @@ DEMO_PATIENT = f"{DEMO_PATIENT_INS}@{DEMO_PATIENT_DOMAIN}"
 
 def serve(ctx: typer.Context) -> None:
     """Run every enabled service in one process until interrupted (Ctrl-C or SIGTERM)."""
-    run(serve_until_stopped(options(ctx).settings()))
+    name, loop_factory = server_loop()
+    run(serve_until_stopped(options(ctx).settings(), loop_name=name), loop_factory)
 
 
-async def serve_until_stopped(settings: Settings, banner: list[str] | None = None) -> None:
+async def serve_until_stopped(
+    settings: Settings, banner: list[str] | None = None, loop_name: str = "asyncio"
+) -> None:
     from mss.services import build_services, tune_tls_read_buffer  # every front end: only here
 
     tune_tls_read_buffer()
@@ -54,7 +57,7 @@ async def serve_until_stopped(settings: Settings, banner: list[str] | None = Non
                     typer.echo(f"  {service.name}: {line}")
             if not started:
                 typer.echo("no service is enabled or available; nothing to serve")
-            typer.echo("MSS is running; press Ctrl-C to stop.", err=True)
+            typer.echo(f"MSS is running ({loop_name} event loop); press Ctrl-C to stop.", err=True)
             await stop.wait()
         finally:
             for service in reversed(started):
@@ -85,7 +88,8 @@ def demo(
     (data_dir / DEMO_MARKER).write_text("created by `mss demo`; reset by the next `mss demo`\n")
     settings = load_settings(data_dir)
     banner = run(_populate(settings)) if fresh else ["demo kept: accounts as before"]
-    run(serve_until_stopped(settings, banner))
+    name, loop_factory = server_loop()
+    run(serve_until_stopped(settings, banner, name), loop_factory)
 
 
 async def _populate(settings: Settings) -> list[str]:

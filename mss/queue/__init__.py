@@ -5,8 +5,8 @@ relays it over mutual TLS and reports back to local senders (RFC 3461, RFC 3464)
 """
 
 from mss.queue.outbound import NULL_SENDER, OutboundQueue, QueueRecipient, RecipientParams
-from mss.queue.params import Notify, Ret
 from mss.queue.worker import QueueWorker
+from mss.smtpwire.dsn import Notify, Ret
 
 __all__ = [
     "NULL_SENDER",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 
 from mss.queue.dsn_text import human_text, subject_of
-from mss.queue.params import Ret, xtext
+from mss.smtpwire.dsn import Ret, xtext
 
 CRLF = "\r\n"
 _UNSAFE = re.compile(r"[^\x20-\x7e]")

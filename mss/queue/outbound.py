@@ -18,15 +18,15 @@ from typing import Protocol
 from crypto.queuekey import QueueKey
 from mss.addresses import normalise_domain
 from mss.metrics.tally import NO_TALLY, Tally
-from mss.queue.params import (
+from mss.queue.schedule import now_ms
+from mss.queue.sealing import seal_queued
+from mss.smtpwire.dsn import (
     check_envid,
     check_orcpt,
     encode_notify,
     parse_notify,
     parse_ret,
 )
-from mss.queue.schedule import now_ms
-from mss.queue.sealing import seal_queued
 from mss.store.queue_records import NewQueuedMessage, NewQueuedRecipient
 from mss.store.queue_repository import SqlQueueStore
 

@@ -10,11 +10,11 @@ is ever reported to the null sender (RFC 5321 §4.5.5), nor to a sender with no 
 from __future__ import annotations
 
 from mss.config import QueueSettings
-from mss.queue.codes import STATUS_EXPIRED
 from mss.queue.dsn import Action
-from mss.queue.params import decode_notify, wants_failure_report, wants_success_report
 from mss.queue.relay import Attempt, Verdict
 from mss.queue.schedule import MS, expires_at_ms, next_attempt_ms
+from mss.smtpwire.dsn import decode_notify, wants_failure_report, wants_success_report
+from mss.smtpwire.statuses import STATUS_EXPIRED
 from mss.store.queue_records import (
     QueuedMessage,
     QueuedRecipient,

@@ -27,8 +27,8 @@ from aiosmtplib import (
     SMTPSenderRefused,
 )
 
-from mss.queue import codes
-from mss.queue.params import Notify, encode_notify, orcpt_parameter, xtext
+from mss.smtpwire import statuses
+from mss.smtpwire.dsn import Notify, encode_notify, orcpt_parameter, xtext
 
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)")
 MAX_REPLY_TEXT = 900
@@ -85,12 +85,12 @@ def from_reply(code: int, text: str, dsn_passed_on: bool = False) -> Attempt:
     """Classify a reply by its first digit (RFC 5321 §4.2.1), keeping its enhanced code."""
     line = " ".join(text.split())[:MAX_REPLY_TEXT]
     match = _ENHANCED.match(line)
-    same_class = match is not None and int(match.group(1)) == codes.reply_class(code)
-    status = match.group(0) if match is not None and same_class else codes.generic_status(code)
+    same_class = match is not None and int(match.group(1)) == statuses.reply_class(code)
+    status = match.group(0) if match is not None and same_class else statuses.generic_status(code)
     verdict = {
-        codes.SUCCESS_CLASS: Verdict.DELIVERED,
-        codes.PERMANENT_CLASS: Verdict.PERMANENT,
-    }.get(codes.reply_class(code), Verdict.TRANSIENT)
+        statuses.SUCCESS_CLASS: Verdict.DELIVERED,
+        statuses.PERMANENT_CLASS: Verdict.PERMANENT,
+    }.get(statuses.reply_class(code), Verdict.TRANSIENT)
     reply = f"{code} {line}".strip()
     return Attempt(verdict, status, f"the peer answered {reply}", reply, dsn_passed_on)
 
@@ -119,10 +119,10 @@ async def relay(target: Target, envelope: RelayEnvelope, raw: bytes) -> list[Att
         return [replace(answered, verdict=Verdict.TRANSIENT)] * everyone
     except ssl.SSLError as exc:
         error = f"TLS with {target.host}:{target.port} failed: {exc.reason or exc}"
-        return [failure(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, error)] * everyone
+        return [failure(Verdict.TRANSIENT, statuses.STATUS_TLS_FAILED, error)] * everyone
     except (SMTPException, OSError) as exc:
         error = f"no SMTP session with {target.host}:{target.port}: {exc}"
-        return [failure(Verdict.TRANSIENT, codes.STATUS_NO_ANSWER, error)] * everyone
+        return [failure(Verdict.TRANSIENT, statuses.STATUS_NO_ANSWER, error)] * everyone
     else:
         with contextlib.suppress(SMTPException, OSError):
             await client.quit()  # RFC 5321 §4.1.1.10; the outcome is known already
@@ -138,11 +138,13 @@ async def _session(
     await client.ehlo()
     if not client.supports_extension("starttls"):
         error = f"{target.host} does not offer STARTTLS, which the trust space requires"
-        return [failure(Verdict.TRANSIENT, codes.STATUS_SECURITY, error)] * len(envelope.recipients)
+        return [failure(Verdict.TRANSIENT, statuses.STATUS_SECURITY, error)] * len(
+            envelope.recipients
+        )
     await client.starttls(tls_context=target.context, server_hostname=target.host)
     refusal = _refusal(client, target)
     if refusal is not None:
-        return [failure(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, refusal)] * len(
+        return [failure(Verdict.TRANSIENT, statuses.STATUS_TLS_FAILED, refusal)] * len(
             envelope.recipients
         )
     await client.ehlo()  # RFC 3207 §4.2: forget what was learnt before TLS
@@ -165,7 +167,7 @@ async def _transaction(client: SMTP, envelope: RelayEnvelope, raw: bytes) -> lis
     utf8 = not all(address.isascii() for address in addresses)
     if utf8 and not client.supports_extension("smtputf8"):
         error = "the peer does not accept non-ASCII addresses (no SMTPUTF8, RFC 6531 §3.2)"
-        failed = failure(Verdict.PERMANENT, codes.STATUS_NO_SMTPUTF8, error)
+        failed = failure(Verdict.PERMANENT, statuses.STATUS_NO_SMTPUTF8, error)
         return [failed] * len(envelope.recipients)
     encoding = "utf-8" if utf8 else "ascii"
     try:

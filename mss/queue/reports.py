@@ -17,9 +17,9 @@ from typing import Protocol
 from crypto import DecryptionError
 from crypto.queuekey import QueueKey
 from mss.queue.dsn import Action, Report, ReportedRecipient, build_report
-from mss.queue.params import Ret, parse_ret
 from mss.queue.schedule import MS
 from mss.queue.sealing import open_queued
+from mss.smtpwire.dsn import Ret, parse_ret
 from mss.store.errors import NotFound
 from mss.store.queue_records import QueuedMessage, QueuedRecipient
 from mss.store.records import Account

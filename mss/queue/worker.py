@@ -27,16 +27,16 @@ from crypto import DecryptionError
 from mss.config import ConfigError, Settings
 from mss.metrics.tally import NO_TALLY, Tally
 from mss.pki import CaBundle
-from mss.queue import codes
 from mss.queue.mx import LookupFailed, MxResolver, NoMailService
 from mss.queue.outbound import OutboundQueue
 from mss.queue.outcomes import outcome_of
-from mss.queue.params import decode_notify
 from mss.queue.relay import Attempt, RelayEnvelope, RelayRecipient, Target, Verdict, relay
 from mss.queue.reports import ReportInbox, ReportStore, deliver_report
 from mss.queue.schedule import lease_ms, now_ms, send_budget_seconds
 from mss.queue.sealing import open_queued
 from mss.queue.whitelisted import certificate_check
+from mss.smtpwire import statuses
+from mss.smtpwire.dsn import decode_notify
 from mss.store.queue_records import (
     QueuedMessage,
     QueuedRecipient,
@@ -198,12 +198,12 @@ class QueueWorker:
         count = len(recipients)
         if route is None:
             error = f"{recipients[0].domain} is not a domain of the trust space"
-            return [Attempt(Verdict.PERMANENT, codes.STATUS_NO_ROUTE, error)] * count, None
+            return [Attempt(Verdict.PERMANENT, statuses.STATUS_NO_ROUTE, error)] * count, None
         try:
             raw = open_queued(message, self._queue.key)
         except DecryptionError:
             error = "the queued content cannot be decrypted with this server's queue key"
-            return [Attempt(Verdict.PERMANENT, codes.STATUS_SYSTEM, error)] * count, None
+            return [Attempt(Verdict.PERMANENT, statuses.STATUS_SYSTEM, error)] * count, None
         envelope = RelayEnvelope(
             sender=message.sender,
             recipients=tuple(
@@ -230,7 +230,7 @@ class QueueWorker:
                         return attempts, target.host
         except TimeoutError:
             error = f"the session with {target.host}:{target.port} took longer than {budget:g} s"
-            attempt = Attempt(Verdict.TRANSIENT, codes.STATUS_BAD_CONNECTION, error)
+            attempt = Attempt(Verdict.TRANSIENT, statuses.STATUS_BAD_CONNECTION, error)
             return [attempt] * count, target.host
         raise AssertionError("targets is never empty")
 
@@ -243,21 +243,21 @@ class QueueWorker:
                 context = self._context(route.pem)
             except (ssl.SSLError, ValueError) as exc:
                 error = f"the certificate configured for {route.domain} cannot be used: {exc}"
-                raise NoTarget(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, error) from exc
+                raise NoTarget(Verdict.TRANSIENT, statuses.STATUS_TLS_FAILED, error) from exc
             return [Target(route.host, route.port, context, local, timeout)]
         try:
             bundle = self._trust.bundle()
         except ConfigError as exc:
-            raise NoTarget(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, str(exc)) from exc
+            raise NoTarget(Verdict.TRANSIENT, statuses.STATUS_TLS_FAILED, str(exc)) from exc
         if bundle is None:
             error = f"{route.domain} is whitelisted but trust_space.ca_bundle is not configured"
-            raise NoTarget(Verdict.TRANSIENT, codes.STATUS_TLS_FAILED, error)
+            raise NoTarget(Verdict.TRANSIENT, statuses.STATUS_TLS_FAILED, error)
         try:
             hosts = await self._resolver.hosts(route.domain)
         except NoMailService as exc:
-            raise NoTarget(Verdict.PERMANENT, codes.STATUS_NO_ROUTE, str(exc)) from exc
+            raise NoTarget(Verdict.PERMANENT, statuses.STATUS_NO_ROUTE, str(exc)) from exc
         except LookupFailed as exc:
-            raise NoTarget(Verdict.TRANSIENT, codes.STATUS_DNS_FAILED, str(exc)) from exc
+            raise NoTarget(Verdict.TRANSIENT, statuses.STATUS_DNS_FAILED, str(exc)) from exc
         context = self._context(bundle.pem)
         port = self._settings.trust_space.mx_port
         return [

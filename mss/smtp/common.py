@@ -8,7 +8,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, Session
 
-from mss.smtp.codes import Reply
+from mss.smtpwire.replies import Reply
 
 log = logging.getLogger("mss.smtp")
 

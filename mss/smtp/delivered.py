@@ -8,8 +8,7 @@ from collections.abc import Sequence
 
 from mss.queue import NULL_SENDER, OutboundQueue, QueueRecipient
 from mss.queue.dsn import Action, Report, ReportedRecipient, build_report
-from mss.queue.params import Ret
-from mss.smtp.dsn_params import MailDsn, RcptDsn
+from mss.smtpwire.dsn import MailDsn, RcptDsn, Ret
 
 DELIVERED_STATUS = "2.0.0"
 

@@ -23,7 +23,6 @@ from mss.mime import parse_message
 from mss.mime.prefix import with_prefix
 from mss.policy import LocalRoute, Policy, PolicyError, Refusal
 from mss.queue import OutboundQueue
-from mss.smtp import codes
 from mss.smtp.common import (
     ehlo_lines,
     log_refusal,
@@ -36,6 +35,7 @@ from mss.smtp.delivered import report_delivery
 from mss.smtp.guard import has_nul
 from mss.smtp.protocol import MssEnvelope
 from mss.smtp.received import has_bare_line_ending, protocol_type, received_field
+from mss.smtpwire import replies
 
 log = logging.getLogger("mss.smtp")
 
@@ -92,7 +92,7 @@ class MxHandler:
         try:
             await self._policy.check_inbound_sender(sender)
         except PolicyError as error:
-            reply = codes.SENDER_REFUSED.with_text(error.text)
+            reply = replies.SENDER_REFUSED.with_text(error.text)
             log_refusal(server, "MAIL", reply, sender)
             return str(reply)
         certificate = peer_certificate(server)
@@ -102,7 +102,7 @@ class MxHandler:
             else await self._trust.any_certificate_matches(certificate)
         )
         if not matches:
-            reply = codes.CLIENT_CERT_REQUIRED.with_text(
+            reply = replies.CLIENT_CERT_REQUIRED.with_text(
                 "A TLS client certificate of the operator of "
                 f"{domain_of(sender) if sender else 'a trusted domain'} is required: "
                 "present the certificate configured in our trust list"
@@ -111,13 +111,13 @@ class MxHandler:
             return str(reply)
         envelope.mail_from = address
         envelope.mail_options.extend(options)
-        return str(codes.SENDER_OK)
+        return str(replies.SENDER_OK)
 
     async def handle_RCPT(
         self, server: Any, session: Session, envelope: MssEnvelope, address: str, options: list[str]
     ) -> str:
         if len(envelope.rcpt_tos) >= self._settings.limits.max_recipients:
-            return str(codes.TOO_MANY_RECIPIENTS)
+            return str(replies.TOO_MANY_RECIPIENTS)
         sender = _sender(envelope.mail_from or "")
         try:
             route = await self._policy.route(address)
@@ -131,14 +131,14 @@ class MxHandler:
             await self._policy.check_patient_rules(sender, kind, route, None)
         except PolicyError as error:
             reply = (
-                codes.UNKNOWN_RECIPIENT.with_text(error.text)
+                replies.UNKNOWN_RECIPIENT.with_text(error.text)
                 if error.refusal is Refusal.UNKNOWN_RECIPIENT
-                else codes.POLICY_REFUSED.with_text(error.text)
+                else replies.POLICY_REFUSED.with_text(error.text)
             )
             log_refusal(server, "RCPT", reply, address)
             return str(reply)
         envelope.accept_recipient(address, options, server.pending_rcpt_dsn, route)
-        return str(codes.RECIPIENT_OK)
+        return str(replies.RECIPIENT_OK)
 
     async def handle_DATA(self, server: Any, session: Session, envelope: MssEnvelope) -> str:
         content: bytes = envelope.original_content or b""
@@ -149,11 +149,11 @@ class MxHandler:
 
     async def _deliver(
         self, server: Any, session: Session, envelope: MssEnvelope, content: bytes, sender: str
-    ) -> codes.Reply:
+    ) -> replies.Reply:
         if has_bare_line_ending(content):
-            return codes.BARE_LINE_ENDING
+            return replies.BARE_LINE_ENDING
         if has_nul(content):
-            return codes.NUL_IN_MESSAGE
+            return replies.NUL_IN_MESSAGE
         kind = await self._policy.sender_kind(sender)
         routes: list[LocalRoute] = envelope.account_routes
         try:
@@ -193,6 +193,6 @@ class MxHandler:
             )
         except Exception:
             log.exception("conn=%s delivery failed", server.connection_id)
-            return codes.TEMPORARY_FAILURE
+            return replies.TEMPORARY_FAILURE
         self._accepted.inc()
-        return codes.QUEUED
+        return replies.QUEUED

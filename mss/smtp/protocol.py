@@ -23,9 +23,9 @@ from aiosmtpd.smtp import SMTP, Envelope
 
 from mss.context import new_connection_id
 from mss.metrics.tally import NO_TALLY, Level
-from mss.smtp.codes import DEFAULT_STATUS
-from mss.smtp.dsn_params import DsnSyntaxError, MailDsn, RcptDsn, take_mail_params, take_rcpt_params
 from mss.smtp.guard import ConnectionLimiter, is_valid_utf8
+from mss.smtpwire.dsn import DsnSyntaxError, MailDsn, RcptDsn, take_mail_params, take_rcpt_params
+from mss.smtpwire.statuses import DEFAULT_STATUS
 
 log = logging.getLogger(__name__)
 

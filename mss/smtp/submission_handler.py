@@ -22,11 +22,11 @@ from mss.metrics.tally import NO_TALLY, Tally
 from mss.policy import PolicyError, Refusal
 from mss.ratelimit import SlidingWindow
 from mss.signin import Channel, SignInService, Throttled
-from mss.smtp import codes
 from mss.smtp.common import ehlo_lines, log_refusal, log_transaction, peer_ip, uses_tls
 from mss.smtp.guard import has_nul
 from mss.smtp.protocol import MssEnvelope
 from mss.smtp.received import has_bare_line_ending, protocol_type, received_field
+from mss.smtpwire import replies
 from mss.submission import Envelope, Recipient, SubmissionService
 
 log = logging.getLogger("mss.smtp")
@@ -87,12 +87,12 @@ class SubmissionHandler:
                 address, password.decode("utf-8", "replace"), ip, Channel.SMTP
             )
         except Throttled:
-            log_refusal(server, "AUTH", codes.AUTH_THROTTLED, address)
-            await server.push(str(codes.AUTH_THROTTLED))
+            log_refusal(server, "AUTH", replies.AUTH_THROTTLED, address)
+            await server.push(str(replies.AUTH_THROTTLED))
             return AuthResult(success=False, handled=True)
         except AuthenticationFailed:
-            log_refusal(server, "AUTH", codes.AUTH_FAILED, address)
-            await server.push(str(codes.AUTH_FAILED))
+            log_refusal(server, "AUTH", replies.AUTH_FAILED, address)
+            await server.push(str(replies.AUTH_FAILED))
             return AuthResult(success=False, handled=True)
         log.info("conn=%s authenticated %s via %s", server.connection_id, address, unlocked.via)
         return AuthResult(success=True, auth_data=unlocked)
@@ -106,26 +106,26 @@ class SubmissionHandler:
         if not self._signin.still_valid(unlocked):
             session.authenticated = False
             session.auth_data = None
-            log_refusal(server, "MAIL", codes.CREDENTIALS_CHANGED, address)
-            return str(codes.CREDENTIALS_CHANGED)
+            log_refusal(server, "MAIL", replies.CREDENTIALS_CHANGED, address)
+            return str(replies.CREDENTIALS_CHANGED)
         try:
             self._submission.check_sender(unlocked.account, address)
         except PolicyError as error:
-            reply = codes.NOT_YOUR_ADDRESS.with_text(error.text)
+            reply = replies.NOT_YOUR_ADDRESS.with_text(error.text)
             log_refusal(server, "MAIL", reply, address)
             return str(reply)
         if self._sending.exceeded(unlocked.account.address):
-            log_refusal(server, "MAIL", codes.RATE_LIMITED, address)
-            return str(codes.RATE_LIMITED)
+            log_refusal(server, "MAIL", replies.RATE_LIMITED, address)
+            return str(replies.RATE_LIMITED)
         envelope.mail_from = address
         envelope.mail_options.extend(options)
-        return str(codes.SENDER_OK)
+        return str(replies.SENDER_OK)
 
     async def handle_RCPT(
         self, server: Any, session: Session, envelope: MssEnvelope, address: str, options: list[str]
     ) -> str:
         if len(envelope.rcpt_tos) >= self._settings.limits.max_recipients:
-            return str(codes.TOO_MANY_RECIPIENTS)
+            return str(replies.TOO_MANY_RECIPIENTS)
         unlocked = _unlocked(session)
         try:
             route = await self._submission.check_recipient(unlocked.account, address)
@@ -134,7 +134,7 @@ class SubmissionHandler:
             log_refusal(server, "RCPT", reply, address)
             return str(reply)
         envelope.accept_recipient(address, options, server.pending_rcpt_dsn, route)
-        return str(codes.RECIPIENT_OK)
+        return str(replies.RECIPIENT_OK)
 
     async def handle_DATA(self, server: Any, session: Session, envelope: MssEnvelope) -> str:
         content: bytes = envelope.original_content or b""
@@ -146,14 +146,14 @@ class SubmissionHandler:
 
     async def _submit(
         self, server: Any, session: Session, envelope: MssEnvelope, content: bytes
-    ) -> codes.Reply:
+    ) -> replies.Reply:
         if has_bare_line_ending(content):
-            return codes.BARE_LINE_ENDING
+            return replies.BARE_LINE_ENDING
         if has_nul(content):
-            return codes.NUL_IN_MESSAGE
+            return replies.NUL_IN_MESSAGE
         unlocked = _unlocked(session)
         if not self._signin.still_valid(unlocked):
-            return codes.CREDENTIALS_CHANGED
+            return replies.CREDENTIALS_CHANGED
         recipients = tuple(
             Recipient(address, dsn.notify, dsn.orcpt)
             for address, dsn in zip(envelope.rcpt_tos, envelope.rcpt_dsn, strict=True)
@@ -177,10 +177,10 @@ class SubmissionHandler:
             return _refusal_reply(error)
         except Exception:
             log.exception("conn=%s submission failed", server.connection_id)
-            return codes.TEMPORARY_FAILURE
+            return replies.TEMPORARY_FAILURE
         self._sending.record(unlocked.account.address)
         self._accepted.inc()
-        return codes.QUEUED
+        return replies.QUEUED
 
 
 def _unlocked(session: Session) -> UnlockedAccount:
@@ -191,14 +191,14 @@ def _unlocked(session: Session) -> UnlockedAccount:
     return data
 
 
-def _refusal_reply(error: PolicyError) -> codes.Reply:
+def _refusal_reply(error: PolicyError) -> replies.Reply:
     if error.refusal is Refusal.UNKNOWN_RECIPIENT:
-        return codes.UNKNOWN_RECIPIENT.with_text(error.text)
+        return replies.UNKNOWN_RECIPIENT.with_text(error.text)
     if error.refusal is Refusal.RELAY_DENIED:
-        return codes.RELAY_DENIED.with_text(error.text)
+        return replies.RELAY_DENIED.with_text(error.text)
     if error.refusal is Refusal.NOT_YOUR_ADDRESS:
-        return codes.NOT_YOUR_ADDRESS.with_text(error.text)
-    return codes.POLICY_REFUSED.with_text(error.text)
+        return replies.NOT_YOUR_ADDRESS.with_text(error.text)
+    return replies.POLICY_REFUSED.with_text(error.text)
 
 
 async def _initial_or_challenge(server: SMTP, args: list[str], challenge: str) -> bytes | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from mss.queue.dsn import Action, Report, ReportedRecipient, build_report
-from mss.queue.params import Ret
+from mss.smtpwire.dsn import Ret
 from queue_support import DOCTOR, NURSE, SENDER, parse_mail, part, sample, status_blocks
 
 ARRIVAL = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)

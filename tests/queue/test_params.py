@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mss.queue.params import (
+from mss.smtpwire.dsn import (
     Notify,
     Ret,
     check_envid,

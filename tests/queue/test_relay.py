@@ -6,10 +6,10 @@ from __future__ import annotations
 import socket
 
 from mss.config import Settings
-from mss.queue import codes
-from mss.queue.params import Notify
 from mss.queue.relay import RelayEnvelope, RelayRecipient, Target, Verdict, relay
 from mss.queue.worker import peer_context
+from mss.smtpwire import statuses
+from mss.smtpwire.dsn import Notify
 from mss.tls import tls_files
 from queue_support import DOCTOR, NURSE, SENDER, Remote, RemoteBehaviour, RemoteFactory, sample
 
@@ -105,7 +105,7 @@ async def test_a_peer_without_starttls_gets_nothing(
     [attempt] = await relay(
         target(tls_settings, remote.port, remote.pem), envelope(recipient), b"x"
     )
-    assert (attempt.verdict, attempt.status) == (Verdict.TRANSIENT, codes.STATUS_SECURITY)
+    assert (attempt.verdict, attempt.status) == (Verdict.TRANSIENT, statuses.STATUS_SECURITY)
     assert remote.received == []
 
 
@@ -117,7 +117,7 @@ async def test_a_peer_whose_certificate_is_not_the_configured_one_gets_nothing(
     [attempt] = await relay(
         target(tls_settings, remote.port, our_ca_pem), envelope(recipient), b"x"
     )
-    assert (attempt.verdict, attempt.status) == (Verdict.TRANSIENT, codes.STATUS_TLS_FAILED)
+    assert (attempt.verdict, attempt.status) == (Verdict.TRANSIENT, statuses.STATUS_TLS_FAILED)
     assert remote.received == []
 
 
@@ -129,4 +129,4 @@ async def test_a_peer_that_is_down_is_a_transient_failure(
         port = probe.getsockname()[1]
     recipient = RelayRecipient(DOCTOR, frozenset(), None)
     [attempt] = await relay(target(tls_settings, port, remote.pem), envelope(recipient), b"x")
-    assert (attempt.verdict, attempt.status) == (Verdict.TRANSIENT, codes.STATUS_NO_ANSWER)
+    assert (attempt.verdict, attempt.status) == (Verdict.TRANSIENT, statuses.STATUS_NO_ANSWER)

@@ -7,8 +7,8 @@ from email import message_from_bytes
 from email.policy import default
 
 from mss.queue.dsn import Action, Report, ReportedRecipient, build_report
-from mss.queue.params import Ret
 from mss.receipts.dsn import parse_dsn
+from mss.smtpwire.dsn import Ret
 
 NOW = datetime.datetime(2026, 12, 3, 6, 0, tzinfo=datetime.UTC)
 

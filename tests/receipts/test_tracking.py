@@ -21,8 +21,8 @@ from mailserver import DOCTOR, NURSE, PASSWORD, PATIENT, MailServer
 from mss.imap.server import ImapService
 from mss.policy import SenderKind
 from mss.queue.dsn import Action, Report, ReportedRecipient, build_report
-from mss.queue.params import Ret
 from mss.receipts.mdn import Disposition, build_mdn
+from mss.smtpwire.dsn import Ret
 from mss.store.tracking_schema import tracking_events, tracking_watches
 
 from .mail import request, submit

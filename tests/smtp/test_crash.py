@@ -73,6 +73,7 @@ async def test_every_acknowledged_message_survives_kill_9(
         "--password-stdin",
         stdin=f"{PASSWORD}\n".encode(),
     )
+    log = (tmp_path / "serve.log").open("wb")
     server = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -82,14 +83,14 @@ async def test_every_acknowledged_message_survives_kill_9(
         "serve",
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=log,
     )
     acknowledged: list[str] = []
     context = ssl.create_default_context(
         cafile=str(tls_files(make_settings(tmp_path, database_url)).ca)
     )
     try:
-        await wait_for_port(port)
+        await wait_for_port(port, server, tmp_path / "serve.log")
 
         async def connection(number: int) -> None:
             async with aiosmtplib.SMTP(
@@ -116,7 +117,10 @@ async def test_every_acknowledged_message_survives_kill_9(
         if server.returncode is None:
             server.kill()
             await server.wait()
+        log.close()
 
+    # The test extra installs uvloop (the `speed` extra), so the server ran on it (issue 17).
+    assert b"(uvloop event loop)" in (tmp_path / "serve.log").read_bytes()
     runtime = await Runtime.open(make_settings(tmp_path, database_url))
     try:
         stored = await read_mailbox(runtime, SENDER, password=PASSWORD)
@@ -132,8 +136,10 @@ async def test_every_acknowledged_message_survives_kill_9(
         await runtime.close()
 
 
-async def wait_for_port(port: int) -> None:
-    for _ in range(300):
+async def wait_for_port(port: int, server: asyncio.subprocess.Process, log: Path) -> None:
+    """Up to a minute: on a loaded machine the server's imports alone can take tens of seconds."""
+    for _ in range(1200):
+        assert server.returncode is None, log.read_text()
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)
         except OSError:

@@ -16,9 +16,9 @@ from dns_stub import DnsStub, start_dns_stub
 from health_pki import HealthPki, make_health_pki, whitelist_xml
 
 from mailserver import PASSWORD, MailServer, read_mailbox
-from mss.queue import codes
 from mss.runtime import Runtime
 from mss.services import build_services
+from mss.smtpwire import statuses
 from mss.store.migrate import upgrade
 from mss.store.records import AccountKind
 from mss.store.trust_sql import SqlTrustStore
@@ -182,7 +182,7 @@ async def test_an_mx_certified_for_another_operator_or_revoked_gets_nothing(
             if entry.recipient.last_error:
                 break
             await asyncio.sleep(0.05)
-        assert entry.recipient.status == codes.STATUS_TLS_FAILED
+        assert entry.recipient.status == statuses.STATUS_TLS_FAILED
         assert reason in (entry.recipient.last_error or "")
         assert await read_mailbox(beta.runtime, "dr@beta.example") == []
     finally:

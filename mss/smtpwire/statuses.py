@@ -1,4 +1,5 @@
-"""Reply classes and enhanced status codes the outbound queue acts on and reports.
+"""Reply classes and enhanced status codes: those the outbound queue acts on and reports, and the
+default enhanced code of each basic reply code.
 
 A client reads only the first digit of a reply (RFC 5321 §4.2.1): 2 the command succeeded, 4 a
 transient failure worth retrying, 5 a permanent one. What the queue itself concludes (a refused
@@ -45,3 +46,35 @@ def generic_status(code: int) -> str:
     if reply_class(code) == PERMANENT_CLASS:
         return STATUS_PERMANENT
     return STATUS_TRANSIENT
+
+
+# Enhanced codes the SMTP front end adds to aiosmtpd's own replies, by basic code
+# (RFC 3463 §3, RFC 2034 §3).
+DEFAULT_STATUS = {
+    211: "2.0.0",
+    214: "2.0.0",
+    221: "2.0.0",
+    235: "2.7.0",
+    250: "2.0.0",
+    251: "2.1.5",
+    252: "2.0.0",
+    421: "4.3.0",
+    450: "4.2.0",
+    451: "4.3.0",
+    452: "4.3.1",
+    454: "4.7.0",
+    500: "5.5.2",
+    501: "5.5.4",
+    502: "5.5.1",
+    503: "5.5.1",
+    504: "5.5.4",
+    530: "5.7.0",
+    534: "5.7.9",
+    535: "5.7.8",
+    538: "5.7.11",
+    550: "5.0.0",
+    552: "5.3.4",
+    553: "5.1.3",
+    554: "5.0.0",
+    555: "5.5.4",
+}

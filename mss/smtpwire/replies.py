@@ -54,35 +54,5 @@ CLIENT_CERT_REQUIRED = Reply(
 )
 TEMPORARY_FAILURE = Reply(451, "4.3.0", "Temporary failure: try again later")
 
-# Enhanced codes added to aiosmtpd's own replies, by basic code (RFC 3463 §3, RFC 2034 §3).
-DEFAULT_STATUS = {
-    211: "2.0.0",
-    214: "2.0.0",
-    221: "2.0.0",
-    235: "2.7.0",
-    250: "2.0.0",
-    251: "2.1.5",
-    252: "2.0.0",
-    421: "4.3.0",
-    450: "4.2.0",
-    451: "4.3.0",
-    452: "4.3.1",
-    454: "4.7.0",
-    500: "5.5.2",
-    501: "5.5.4",
-    502: "5.5.1",
-    503: "5.5.1",
-    504: "5.5.4",
-    530: "5.7.0",
-    534: "5.7.9",
-    535: "5.7.8",
-    538: "5.7.11",
-    550: "5.0.0",
-    552: "5.3.4",
-    553: "5.1.3",
-    554: "5.0.0",
-    555: "5.5.4",
-}
-
 # RFC 4954 §6: the session's credentials were changed by their owner (mss/generations.py).
 CREDENTIALS_CHANGED = Reply(530, "5.7.0", "Credentials changed: authenticate again")
