@@ -44,6 +44,9 @@ class ListenSettings(_Section):
     # default whatever `host` is, so an operator's figures never reach the internet by mistake.
     metrics_port: int | None = Field(None, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+    # Set by `mss serve --workers N` for its worker processes: each binds the same ports with
+    # SO_REUSEPORT (Linux) and the kernel spreads new connections among them.
+    reuse_port: bool = False
 
 
 class ServiceSettings(_Section):

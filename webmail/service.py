@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Iterator
 
 import uvicorn
@@ -86,7 +87,9 @@ class WebService:
         return "https" if self.settings.tls else "http"
 
     async def start(self) -> None:
-        self._server, self._task = await _started(self._config, "web")
+        self._server, self._task = await _started(
+            self._config, "web", self._shared(self.settings.port)
+        )
         if self.settings.tls and self.settings.redirect_port is not None:
             redirect = uvicorn.Config(
                 RedirectToHttps(self.settings.public_host, self.port),
@@ -98,7 +101,9 @@ class WebService:
                 server_header=False,
                 timeout_keep_alive=KEEP_ALIVE_SECONDS,
             )
-            self._redirect, self._redirect_task = await _started(redirect, "web-redirect")
+            self._redirect, self._redirect_task = await _started(
+                redirect, "web-redirect", self._shared(self.settings.redirect_port)
+            )
 
     async def stop(self) -> None:
         if self._redirect is not None and self._redirect_task is not None:
@@ -113,6 +118,21 @@ class WebService:
         self._server = None
         self._task = None
 
+    def _shared(self, port: int) -> list[socket.socket] | None:
+        """With ``reuse_port``, a socket other worker processes bind too; uvicorn has no option
+        for SO_REUSEPORT, but serves on the sockets it is given. None: uvicorn binds its own."""
+        if not self.settings.reuse_port:
+            return None
+        family, kind, proto, _, address = socket.getaddrinfo(
+            self.settings.host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        shared = socket.socket(family, kind, proto)
+        shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        shared.bind(address)
+        shared.listen(self._config.backlog)
+        return [shared]
+
     def describe(self) -> list[str]:
         host = self.settings.host
         lines = [f"webmail on {self.scheme}://{host}:{self.port}/"]
@@ -121,10 +141,12 @@ class WebService:
         return lines
 
 
-async def _started(config: uvicorn.Config, name: str) -> tuple[_Server, asyncio.Task[None]]:
+async def _started(
+    config: uvicorn.Config, name: str, sockets: list[socket.socket] | None
+) -> tuple[_Server, asyncio.Task[None]]:
     """A uvicorn server serving on the loop, returned once its socket is bound."""
     server = _Server(config)
-    task = asyncio.create_task(server.serve(), name=name)
+    task = asyncio.create_task(server.serve(sockets), name=name)
     while not server.started:
         if task.done():
             await task

@@ -50,6 +50,8 @@ class WebSettings:
     # and the host name the redirects point to (the certificate's, never the request's Host).
     redirect_port: int | None = None
     public_host: str = "localhost"
+    # Bind with SO_REUSEPORT, beside the other worker processes of `mss serve --workers N`.
+    reuse_port: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebSettings:
@@ -61,4 +63,5 @@ class WebSettings:
             tls=settings.listen.web_tls,
             redirect_port=settings.listen.web_redirect_port if settings.listen.web_tls else None,
             public_host=settings.hostname,
+            reuse_port=settings.listen.reuse_port,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import shutil
 import signal
@@ -11,8 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mss.cli.common import open_runtime, options, run, server_loop
+from mss.cli.common import fail, open_runtime, options, run, server_loop
 from mss.cli.init_cmd import initialise
+from mss.cli.workers import WorkersRefused, check_workers, supervise
 from mss.config import Settings, load_settings
 from mss.store.records import AccountKind
 
@@ -27,10 +29,28 @@ DEMO_PATIENT_INS = "285057512345623"  # a test NIR: 13 digits and its key 97 - (
 DEMO_PATIENT = f"{DEMO_PATIENT_INS}@{DEMO_PATIENT_DOMAIN}"
 
 
-def serve(ctx: typer.Context) -> None:
-    """Run every enabled service in one process until interrupted (Ctrl-C or SIGTERM)."""
+def serve(
+    ctx: typer.Context,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes sharing the ports (SO_REUSEPORT); more than 1 needs PostgreSQL.",
+        ),
+    ] = 1,
+) -> None:
+    """Run every enabled service until interrupted (Ctrl-C or SIGTERM)."""
+    given = options(ctx)
+    settings = given.settings()
+    if workers > 1:
+        try:
+            check_workers(settings, workers)
+        except WorkersRefused as exc:
+            raise fail(str(exc)) from None
+        raise typer.Exit(supervise(settings, workers, given.data, given.config, dict(os.environ)))
     name, loop_factory = server_loop()
-    run(serve_until_stopped(options(ctx).settings(), loop_name=name), loop_factory)
+    run(serve_until_stopped(settings, loop_name=name), loop_factory)
 
 
 async def serve_until_stopped(

@@ -65,7 +65,10 @@ class ImapService:
     async def start(self) -> None:
         """Open the plain port, and the implicit TLS port when a certificate is available."""
         host = self._listen.host
-        plain = await asyncio.start_server(self._serve, host, self._listen.imap_port)
+        reuse_port = self._listen.reuse_port or None
+        plain = await asyncio.start_server(
+            self._serve, host, self._listen.imap_port, reuse_port=reuse_port
+        )
         self._servers.append(plain)
         self.ports["imap"] = plain.sockets[0].getsockname()[1]
         if self.services.tls is not None:
@@ -75,6 +78,7 @@ class ImapService:
                 self._listen.imaps_port,
                 ssl=self.services.tls,
                 ssl_handshake_timeout=HANDSHAKE_TIMEOUT,
+                reuse_port=reuse_port,
             )
             self._servers.append(implicit)
             self.ports["imaps"] = implicit.sockets[0].getsockname()[1]

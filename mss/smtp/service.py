@@ -120,8 +120,9 @@ class SmtpService:
         self, name: str, factory: Callable[[], MssSMTP], port: int, tls: ssl.SSLContext | None
     ) -> None:
         loop = asyncio.get_running_loop()
+        listen = self._settings.listen
         self._servers[name] = await loop.create_server(
-            factory, self._settings.listen.host, port, ssl=tls
+            factory, listen.host, port, ssl=tls, reuse_port=listen.reuse_port or None
         )
 
     async def refresh_trust(self) -> None:
