@@ -45,6 +45,18 @@ class InboundMessage:
         """Parsed once (at DATA, or here on first use) and shared by every observer."""
         return self.structure if self.structure is not None else parse_message(self.raw)
 
+    @property
+    def header(self) -> bytes:
+        """The top-level header block, for observers that read header fields only: the email
+        package would otherwise walk every line of a body of megabytes."""
+        return self.raw[: self.parsed.header_end]
+
+    def may_be_report(self) -> bool:
+        """False when the message cannot be a ``multipart/report`` (RFC 6522 §3): its header
+        block does not even hold the word. Report readers (MDNs, DSNs) skip parsing the whole
+        message then; the test is on bytes, so it never skips one the email package accepts."""
+        return b"report" in self.header.lower()
+
 
 class DeliveryObserver(Protocol):
     """A feature that acts on mail as it arrives; registered once on the :class:`InboundService`."""

@@ -79,7 +79,9 @@ class ProcessedReceipts:
         return await self._answer(message, f"{_field(code)}^{_field(label)}")
 
     async def _answer(self, message: InboundMessage, error: str | None) -> bool:
-        original = read_header(message.raw)
+        # The rules read header fields only; the body is parsed for the error form alone,
+        # which returns the original (RFC 8098 §3).
+        original = read_header(message.header)
         request = automatic_request(original, message.sender)
         if isinstance(request, Request):
             request = await self._trusted(request)
@@ -98,6 +100,8 @@ class ProcessedReceipts:
                     request.value,
                 )
             return False
+        if error is not None:
+            original = read_header(message.raw)
         report = self._report(original, account, request, error)
         await self._sender.send_report(account, request.to, report)
         return True

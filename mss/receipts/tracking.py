@@ -189,6 +189,8 @@ class Tracking:
     name = "tracking"
 
     async def delivered(self, message: InboundMessage) -> None:
+        if not message.may_be_report():
+            return
         parsed = email.message_from_bytes(message.raw, policy=email.policy.compat32)
         found = _read_report(parsed, self._clock())
         if found is None:

@@ -65,6 +65,10 @@ class MessageEvents:
         recipient = message.recipient
         if recipient.kind not in OWNER_KINDS:
             return
+        if not message.may_be_report():
+            # A reply is recognised by its header fields alone (RFC 5322 §3.6.4).
+            await self._reply(recipient, email.message_from_bytes(message.header))
+            return
         parsed = email.message_from_bytes(message.raw)
         mdn = parse_mdn(parsed)
         if mdn is not None:
