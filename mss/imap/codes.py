@@ -103,6 +103,7 @@ CAP_ESORT: Final = "ESORT"  # RFC 5267
 CAP_SEARCHRES: Final = "SEARCHRES"  # RFC 5182
 CAP_MULTIAPPEND: Final = "MULTIAPPEND"  # RFC 3502
 CAP_BINARY: Final = "BINARY"  # RFC 3516
+CAP_CATENATE: Final = "CATENATE"  # RFC 4469
 UNKNOWN_CTE: Final = "UNKNOWN-CTE"  # RFC 3516 §4.3
 
 # Capabilities a client may name in ENABLE (RFC 5161 §4): only those with a state to switch on.

@@ -1,5 +1,6 @@
-"""APPEND (RFC 3501 §6.3.11), with several messages at once (MULTIAPPEND, RFC 3502) and the
-``UTF8 (literal8)`` form of RFC 6855 §4."""
+"""APPEND (RFC 3501 §6.3.11), with several messages at once (MULTIAPPEND, RFC 3502), the
+``UTF8 (literal8)`` form of RFC 6855 §4 and messages put together from parts (CATENATE,
+RFC 4469)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Self
 from mss.imap.command import AuthenticatedCommand, ParseOptions
 from mss.imap.dates import date_time
 from mss.imap.flags import flag_list
-from mss.imap.grammar import Buffer, maybe, sp, token
+from mss.imap.grammar import Buffer, astring, maybe, parenthesised, sp, token
 from mss.imap.mailbox import mailbox
 
 
@@ -22,10 +23,33 @@ class AppendMessage:
     flags: tuple[str, ...] = ()
     internal_date: datetime.datetime | None = None
     utf8: bool = False
+    catenate: tuple[bytes | str, ...] = ()
+    """RFC 4469 §5: the parts to join, in order: text (bytes) or an IMAP URL (str); when given,
+    ``data`` is empty until the handler has resolved them."""
 
     def __repr__(self) -> str:
         """Message content is confidential: a log shows its size only."""
         return f"AppendMessage({len(self.data)} octets, flags={self.flags!r})"
+
+
+def _cat_part(buf: Buffer) -> tuple[bytes | str, Buffer]:
+    """RFC 4469 §5 cat-part = text-literal / url; text-literal = "TEXT" SP literal,
+    url = "URL" SP astring."""
+    after_text = maybe(buf, b"TEXT")
+    if after_text is not None:
+        rest = sp(after_text)
+        if not rest.at_literal():
+            raise rest.error("Expected the text as a literal")
+        value, rest = rest.take_literal()
+        return value.data, rest
+    after_url = maybe(buf, b"URL")
+    if after_url is None:
+        raise buf.error("Expected TEXT or URL")
+    url, rest = astring(sp(after_url))
+    try:
+        return url.decode("ascii"), rest
+    except UnicodeDecodeError:
+        raise buf.error("An IMAP URL is ASCII") from None
 
 
 def _append_message(buf: Buffer) -> tuple[AppendMessage, Buffer]:
@@ -47,6 +71,10 @@ def _append_message(buf: Buffer) -> tuple[AppendMessage, Buffer]:
         if not value.binary:
             raise rest.error("UTF8 data must be a literal8")
         return AppendMessage(value.data, flags, internal_date, True), token(rest, b")")
+    after_catenate = maybe(rest, b"CATENATE")
+    if after_catenate is not None:
+        parts, rest = parenthesised(sp(after_catenate), _cat_part, allow_empty=False)
+        return AppendMessage(b"", flags, internal_date, catenate=parts), rest
     if not rest.at_literal():
         raise rest.error("Expected the message as a literal")
     value, rest = rest.take_literal()

@@ -6,12 +6,26 @@ APPENDUID (RFC 4315 §3), never acknowledges a message a crash could lose.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mss.delivery import deliver, deliver_many
+from mss.imap.catenate import resolve
 from mss.imap.codes import APPENDUID, CANNOT, NO, TOOBIG, TRYCREATE, Code
-from mss.imap.commands_append import Append
+from mss.imap.commands_append import Append, AppendMessage
 from mss.imap.errors import CommandError
 from mss.imap.sequence import SequenceSet
 from mss.imap.state import Done, SessionState
+from mss.mime.reencode import without_nul
+
+
+async def _assembled(state: SessionState, message: AppendMessage) -> AppendMessage:
+    """The message as it will be stored: its CATENATE parts joined (RFC 4469 §5), and parts
+    holding NUL re-encoded (RFC 3516 §4.3: a later BODY[] literal cannot carry NUL)."""
+    data = message.data
+    if message.catenate:
+        pieces = [p if isinstance(p, bytes) else await resolve(state, p) for p in message.catenate]
+        data = b"".join(pieces)
+    return replace(message, data=without_nul(data), catenate=())
 
 
 async def append(state: SessionState, command: Append) -> Done:
@@ -20,14 +34,15 @@ async def append(state: SessionState, command: Append) -> Done:
     if target is None:
         # RFC 3501 §6.3.11: TRYCREATE tells the client that CREATE would help.
         raise CommandError(NO, TRYCREATE, "No such mailbox")
-    for message in command.messages:
+    messages = [await _assembled(state, message) for message in command.messages]
+    for message in messages:
         if not message.data:
             raise CommandError(NO, CANNOT, "Empty message")
         if len(message.data) > state.services.settings.append_limit:
             raise CommandError(NO, TOOBIG, "Message too large")  # RFC 7889 §4
     dated = [
         (m.data, m.flags, None if m.internal_date is None else int(m.internal_date.timestamp()))
-        for m in command.messages
+        for m in messages
     ]
     if len(dated) == 1:
         raw, flags, date = dated[0]
