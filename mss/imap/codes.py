@@ -104,6 +104,7 @@ CAP_SEARCHRES: Final = "SEARCHRES"  # RFC 5182
 CAP_MULTIAPPEND: Final = "MULTIAPPEND"  # RFC 3502
 CAP_BINARY: Final = "BINARY"  # RFC 3516
 CAP_CATENATE: Final = "CATENATE"  # RFC 4469
+CAP_CONTEXT_SEARCH: Final = "CONTEXT=SEARCH"  # RFC 5267
 UNKNOWN_CTE: Final = "UNKNOWN-CTE"  # RFC 3516 §4.3
 
 # Capabilities a client may name in ENABLE (RFC 5161 §4): only those with a state to switch on.

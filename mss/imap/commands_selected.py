@@ -1,6 +1,7 @@
 """Commands valid while a mailbox is selected (RFC 3501 §6.4) and their UID forms (§6.4.8):
 CHECK, CLOSE, UNSELECT (RFC 3691), EXPUNGE, UID EXPUNGE (RFC 4315), SEARCH with ESEARCH
-(RFC 4731), FETCH and STORE with CONDSTORE/QRESYNC modifiers (RFC 7162), COPY, MOVE (RFC 6851).
+(RFC 4731) and its contexts (RFC 5267 §4, with CANCELUPDATE), FETCH and STORE with
+CONDSTORE/QRESYNC modifiers (RFC 7162), COPY, MOVE (RFC 6851).
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from typing import Final, Literal, Self
 from mss.imap.command import ParseOptions, SelectedCommand
 from mss.imap.errors import ParseError
 from mss.imap.flags import store_flags
-from mss.imap.grammar import MAX_MODSEQ, Buffer, keyword, maybe, number, parenthesised, sp
+from mss.imap.grammar import (
+    MAX_MODSEQ,
+    Buffer,
+    keyword,
+    maybe,
+    number,
+    nz_number,
+    parenthesised,
+    sp,
+    string,
+    token,
+)
 from mss.imap.mailbox import mailbox
 from mss.imap.parse_fetch import FetchItem, fetch_items
 from mss.imap.parse_search import SearchKey, charset_of, search_keys
@@ -23,7 +35,9 @@ MAX: Final = "MAX"
 ALL: Final = "ALL"
 COUNT: Final = "COUNT"
 SAVE: Final = "SAVE"  # RFC 5182 §2.2
-RESULT_OPTIONS: Final = frozenset({MIN, MAX, ALL, COUNT, SAVE})
+PARTIAL: Final = "PARTIAL"  # RFC 5267 §4.4
+UPDATE: Final = "UPDATE"  # RFC 5267 §4.3
+RESULT_OPTIONS: Final = frozenset({MIN, MAX, ALL, COUNT, SAVE, PARTIAL, UPDATE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,23 +81,34 @@ class UidExpunge(SelectedCommand):
         return cls(tag, uids), rest
 
 
+def _partial_range(buf: Buffer) -> tuple[tuple[int, int], Buffer]:
+    """RFC 5267 §4.4 partial-range = nz-number ":" nz-number, either way round."""
+    low, rest = nz_number(buf)
+    high, rest = nz_number(token(rest, b":"))
+    return (min(low, high), max(low, high)), rest
+
+
 def return_options(
     buf: Buffer, allowed: frozenset[str], command: str
-) -> tuple[frozenset[str] | None, Buffer]:
+) -> tuple[frozenset[str] | None, tuple[int, int] | None, Buffer]:
     """An optional ``RETURN (...)`` (RFC 4731 §3.1, RFC 5267 §3.2): None when absent, and
-    ``RETURN ()`` means ALL."""
+    ``RETURN ()`` means ALL; then the range of ``PARTIAL`` (RFC 5267 §4.4), if asked for."""
     after_return = maybe(buf, b" RETURN ")
     if after_return is None:
-        return None, buf
+        return None, None, buf
+    ranges: list[tuple[int, int]] = []
 
     def option(item: Buffer) -> tuple[str, Buffer]:
         value, rest = keyword(item)
         if value not in allowed:
             raise item.error(f"Unknown {command} RETURN option")
+        if value == PARTIAL:
+            found, rest = _partial_range(sp(rest))
+            ranges.append(found)
         return value, rest
 
     chosen, rest = parenthesised(after_return, option)
-    return frozenset(chosen) or frozenset({ALL}), rest
+    return frozenset(chosen) or frozenset({ALL}), (ranges[-1] if ranges else None), rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +124,7 @@ class Search(SelectedCommand):
     charset: str = "US-ASCII"
     uid: bool = False
     results: frozenset[str] | None = None
+    partial: tuple[int, int] | None = None
 
     @property
     def verb(self) -> str:
@@ -108,14 +134,31 @@ class Search(SelectedCommand):
     def parse(
         cls, tag: str, buf: Buffer, options: ParseOptions, *, uid: bool = False
     ) -> tuple[Self, Buffer]:
-        results, rest = return_options(buf, RESULT_OPTIONS, "SEARCH")
+        results, partial, rest = return_options(buf, RESULT_OPTIONS, "SEARCH")
         # RFC 6855 §3: under UTF8=ACCEPT search strings are UTF-8 whatever CHARSET says.
         charset = "UTF-8" if options.utf8 else "US-ASCII"
         after_charset = maybe(rest, b" CHARSET ")
         if after_charset is not None:
             charset, rest = charset_of(after_charset)
         key, rest = search_keys(rest, charset)
-        return cls(tag, key, charset, uid, results), rest
+        return cls(tag, key, charset, uid, results, partial), rest
+
+
+@dataclass(frozen=True, slots=True)
+class CancelUpdate(SelectedCommand):
+    """RFC 5267 §4.3 ``CANCELUPDATE tag *(SP tag)``: stop the updates of those searches."""
+
+    name = "CANCELUPDATE"
+    tags: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, tag: str, buf: Buffer, options: ParseOptions) -> tuple[Self, Buffer]:
+        tags: list[str] = []
+        rest = buf
+        while not tags or rest.peek() == b" ":
+            value, rest = string(sp(rest))
+            tags.append(value.decode("ascii", "replace"))
+        return cls(tag, tuple(tags)), rest
 
 
 def _modifier(buf: Buffer, allowed: frozenset[str]) -> tuple[dict[str, int | None], Buffer]:

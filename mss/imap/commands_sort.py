@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final, Self
 
 from mss.imap.command import ParseOptions, SelectedCommand
-from mss.imap.commands_selected import RESULT_OPTIONS, SAVE, return_options
+from mss.imap.commands_selected import RESULT_OPTIONS, SAVE, UPDATE, return_options
 from mss.imap.grammar import Buffer, keyword, parenthesised, sp
 from mss.imap.parse_search import SearchKey, charset_of, search_keys
 
@@ -40,7 +40,7 @@ def _criterion(buf: Buffer) -> tuple[SortCriterion, Buffer]:
 
 
 # SAVE (RFC 5182) is offered for SEARCH only.
-SORT_RESULT_OPTIONS = RESULT_OPTIONS - {SAVE}
+SORT_RESULT_OPTIONS = RESULT_OPTIONS - {SAVE, UPDATE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,7 @@ class Sort(SelectedCommand):
     key: SearchKey
     uid: bool = False
     results: frozenset[str] | None = None
+    partial: tuple[int, int] | None = None
 
     @property
     def verb(self) -> str:
@@ -61,11 +62,11 @@ class Sort(SelectedCommand):
     def parse(
         cls, tag: str, buf: Buffer, options: ParseOptions, *, uid: bool = False
     ) -> tuple[Self, Buffer]:
-        results, rest = return_options(buf, SORT_RESULT_OPTIONS, "SORT")
+        results, partial, rest = return_options(buf, SORT_RESULT_OPTIONS, "SORT")
         criteria, rest = parenthesised(sp(rest), _criterion, allow_empty=False)
         charset, rest = charset_of(sp(rest))
         key, rest = search_keys(rest, "UTF-8" if options.utf8 else charset)
-        return cls(tag, criteria, key, uid, results), rest
+        return cls(tag, criteria, key, uid, results, partial), rest
 
 
 @dataclass(frozen=True, slots=True)

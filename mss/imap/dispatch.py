@@ -49,6 +49,7 @@ from mss.imap.commands_auth import (
 from mss.imap.commands_list import ListMailboxes, Lsub
 from mss.imap.commands_nonauth import Authenticate, Login, StartTls
 from mss.imap.commands_selected import (
+    CancelUpdate,
     Check,
     Close,
     Copy,
@@ -143,6 +144,8 @@ async def dispatch(state: SessionState, command: Command) -> Done:
             return await run_fetch.fetch(state, command)
         case Search():
             return await run_search.search(state, command)
+        case CancelUpdate():
+            return await run_search.cancel_update(state, command)
         case Store():
             return await run_store.store(state, command)
         case Sort():

@@ -33,6 +33,7 @@ _COMMANDS: Final[tuple[type[Command], ...]] = (
     listing.ListMailboxes, listing.Lsub, append.Append,
     selected.Check, selected.Close, selected.Unselect, selected.Expunge, selected.Search,
     selected.Fetch, selected.Store, selected.Copy, selected.Move, sorting.Sort, sorting.Thread,
+    selected.CancelUpdate,
 )  # fmt: skip
 
 # RFC 3501 §6.4.8 UID COPY/FETCH/SEARCH/STORE, RFC 6851 §3.2 UID MOVE, RFC 4315 UID EXPUNGE.

@@ -8,8 +8,21 @@ and look at the decoded text of every text part, encapsulated messages included.
 
 from __future__ import annotations
 
-from mss.imap.commands_selected import ALL, COUNT, MAX, MIN, SAVE, Search
+from collections.abc import Callable
+
+from mss.imap.commands_selected import (
+    ALL,
+    COUNT,
+    MAX,
+    MIN,
+    PARTIAL,
+    SAVE,
+    UPDATE,
+    CancelUpdate,
+    Search,
+)
 from mss.imap.condstore import enable_condstore
+from mss.imap.contexts import SearchContext
 from mss.imap.encode import string, untagged
 from mss.imap.parse_search import SearchAnd, SearchKey, SearchModSeq, SearchNot, SearchOr
 from mss.imap.search_eval import SearchScope, SearchTarget, matches, needs
@@ -91,10 +104,36 @@ async def search(state: SessionState, command: Search) -> Done:
         return Done(f"{command.verb} completed")
     if SAVE in command.results:
         view.saved = frozenset(saved_messages(command.results, uids))
+    if UPDATE in command.results:
+        view.contexts[command.tag] = SearchContext(command.key, command.uid, frozenset(uids))
     # RFC 5182 §2.4: SAVE alone asks for no ESEARCH response.
     if command.results != {SAVE}:
         state.channel.send(untagged(b"ESEARCH", *_esearch(command, numbers, with_modseq, highest)))
     return Done(f"{command.verb} completed")
+
+
+async def cancel_update(state: SessionState, command: CancelUpdate) -> Done:
+    """RFC 5267 §4.3: no more updates for the searches of those tags."""
+    for tag in command.tags:
+        state.mailbox.contexts.pop(tag, None)
+    return Done("CANCELUPDATE completed")
+
+
+def _ascending(numbers: list[int]) -> bytes:
+    return SequenceSet.from_numbers(numbers).to_bytes()
+
+
+def partial_result(
+    window: tuple[int, int],
+    numbers: list[int],
+    render: Callable[[list[int]], bytes] = _ascending,
+) -> bytes:
+    """RFC 5267 §4.4 ``PARTIAL (low:high set)``: the results at positions low to high (from 1)
+    in the order answered (``render`` keeps a SORT's order), NIL when there are none."""
+    low, high = window
+    chosen = numbers[low - 1 : high]
+    found = render(chosen) if chosen else b"NIL"
+    return b"PARTIAL (%d:%d %s)" % (low, high, found)
 
 
 def saved_messages(results: frozenset[str], uids: list[int]) -> list[int]:
@@ -128,6 +167,8 @@ def _esearch(command: Search, numbers: list[int], with_modseq: bool, highest: in
         parts.append(b"ALL " + SequenceSet.from_numbers(numbers).to_bytes())
     if COUNT in results:
         parts.append(b"COUNT %d" % len(numbers))
+    if command.partial is not None and PARTIAL in results:
+        parts.append(partial_result(command.partial, numbers))
     if with_modseq and numbers:
         parts.append(b"MODSEQ %d" % highest)  # RFC 7162 §3.1.5
     return parts

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mss.imap.commands_selected import ALL, COUNT, MAX, MIN
+from mss.imap.commands_selected import ALL, COUNT, MAX, MIN, PARTIAL
 from mss.imap.commands_sort import Sort, SortCriterion, Thread
 from mss.imap.encode import string, untagged
-from mss.imap.run_search import matching
+from mss.imap.run_search import matching, partial_result
 from mss.imap.sort_facts import SortFacts, sort_facts
 from mss.imap.state import Done, SessionState
 from mss.imap.threads import ordered_subject, references, render
@@ -99,6 +99,8 @@ async def sort(state: SessionState, command: Sort) -> Done:
             parts.append(b"ALL " + _ordered_set(numbers))
         if COUNT in command.results:
             parts.append(b"COUNT %d" % len(numbers))
+        if command.partial is not None and PARTIAL in command.results:
+            parts.append(partial_result(command.partial, numbers, _ordered_set))
         state.channel.send(untagged(b"ESEARCH", *parts))
     return Done(f"{command.verb} completed")
 

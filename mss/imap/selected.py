@@ -21,6 +21,7 @@ from array import array
 from collections.abc import Iterable
 
 from mss.imap.codes import BAD
+from mss.imap.contexts import SearchContext
 from mss.imap.encode import flag_list, untagged
 from mss.imap.errors import CommandError
 from mss.imap.flags import RECENT
@@ -57,6 +58,8 @@ class SelectedMailbox:
         self.changed: set[int] = set()
         # RFC 5182 §2.1: the UIDs of the last SEARCH ... RETURN (SAVE), empty at SELECT.
         self.saved: frozenset[int] = frozenset()
+        # RFC 5267 §4.3: the searches kept up to date, by tag; they end with the selection.
+        self.contexts: dict[str, SearchContext] = {}
         self.dirty = False
         # The MODSEQ the next refresh must at least see (FRESH: whatever is committed by then).
         self.wanted = 0

@@ -175,7 +175,7 @@ class SessionState:
             codes.CAP_LIST_STATUS, codes.CAP_UTF8_ACCEPT, codes.CAP_SORT, codes.CAP_SORT_DISPLAY,
             codes.CAP_THREAD_ORDEREDSUBJECT, codes.CAP_THREAD_REFERENCES, codes.CAP_ESORT,
             codes.CAP_SEARCHRES, codes.CAP_MULTIAPPEND, codes.CAP_BINARY,
-            codes.CAP_CATENATE,
+            codes.CAP_CATENATE, codes.CAP_CONTEXT_SEARCH,
             f"{codes.CAP_APPENDLIMIT}={self.services.settings.append_limit}",
         ]  # fmt: skip
         if not self.compressed:

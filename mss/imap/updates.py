@@ -9,7 +9,9 @@ always sees what it was told about.
 
 from __future__ import annotations
 
+from mss.imap.contexts import context_update
 from mss.imap.keywords import announce_new
+from mss.imap.run_search import matching
 from mss.imap.state import SessionState
 from mss.store.changes import Change
 
@@ -40,8 +42,37 @@ async def updates(state: SessionState, *, allow_expunge: bool) -> list[bytes]:
         return []
     if view.dirty:
         await view.refresh(state.store)
+    added, removed = await _context_changes(state)
     report = view.report(
         allow_expunge=allow_expunge, qresync=state.qresync, condstore=state.condstore
     )
     # A keyword new to the client can only come with a reported change (FETCH or EXISTS).
-    return announce_new(view) + report if report else report
+    lines = announce_new(view) + report if report else report
+    return removed + lines + _numbered(state, added, b"ADDTO")
+
+
+async def _context_changes(
+    state: SessionState,
+) -> tuple[dict[str, list[int]], list[bytes]]:
+    """RFC 5267 §4.3: each updating search run again; the UIDs it gained, by tag, and the
+    REMOVEFROM responses for those it lost, numbered before any EXPUNGE is reported."""
+    view = state.mailbox
+    added: dict[str, list[int]] = {}
+    removed: dict[str, list[int]] = {}
+    for tag, context in view.contexts.items():
+        found = frozenset(await matching(state, context.key))
+        added[tag] = sorted(found - context.uids)
+        removed[tag] = sorted(context.uids - found)
+        context.uids = found
+    return added, _numbered(state, removed, b"REMOVEFROM")
+
+
+def _numbered(state: SessionState, changes: dict[str, list[int]], verb: bytes) -> list[bytes]:
+    view = state.mailbox
+    lines = []
+    for tag, uids in changes.items():
+        if uids:
+            context = view.contexts[tag]
+            numbers = uids if context.uid else [view.seq_of(uid) for uid in uids]
+            lines.append(context_update(tag, context, verb, numbers))
+    return lines

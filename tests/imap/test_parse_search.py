@@ -127,7 +127,13 @@ def test_esearch_rfc4731_examples() -> None:
         "US-ASCII",
     )
     with pytest.raises(ParseError, match="RETURN option"):
+        parse_command(b"A285 SEARCH RETURN (FIRST) ALL\r\n")
+    # RFC 5267 §4.4: PARTIAL takes a range.
+    with pytest.raises(ParseError):
         parse_command(b"A285 SEARCH RETURN (PARTIAL) ALL\r\n")
+    command = parse_command(b"A285 SEARCH RETURN (PARTIAL 9:3 UPDATE) ALL\r\n")
+    assert isinstance(command, Search) and command.partial == (3, 9)
+    assert command.results == frozenset({"PARTIAL", "UPDATE"})
     # RFC 5182 §2.2: SAVE is a result option once SEARCHRES is offered.
     command = parse_command(b"A286 SEARCH RETURN (SAVE) ALL\r\n")
     assert isinstance(command, Search) and command.results == frozenset({"SAVE"})
