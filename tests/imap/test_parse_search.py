@@ -6,12 +6,7 @@ import datetime
 
 import pytest
 
-from mss.imap.command import ParseOptions
-from mss.imap.commands_selected import Search
-from mss.imap.errors import CommandError, ParseError
-from mss.imap.grammar import Buffer
-from mss.imap.parse import parse_command
-from mss.imap.parse_search import (
+from mss.imap.search.parse_search import (
     SearchAll,
     SearchAnd,
     SearchDate,
@@ -25,7 +20,12 @@ from mss.imap.parse_search import (
     SearchSize,
     SearchText,
 )
-from mss.imap.sequence import sequence_set
+from mss.imap.selected.commands_selected import Search
+from mss.imap.wire.command import ParseOptions
+from mss.imap.wire.errors import CommandError, ParseError
+from mss.imap.wire.grammar import Buffer
+from mss.imap.wire.parse import parse_command
+from mss.imap.wire.sequence import sequence_set
 
 FEB_1 = datetime.date(1994, 2, 1)
 
