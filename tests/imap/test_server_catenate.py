@@ -37,11 +37,11 @@ async def test_a_bad_url_fails_the_whole_append(imap: Harness) -> None:
     for url in (b"/INBOX;UIDVALIDITY=1/;UID=1", b"/INBOX/;UID=9", b"/Nowhere/;UID=1"):
         assert await wire.command(
             b'a1 APPEND Drafts CATENATE (TEXT {4+}\r\nX: y URL "%s")' % url
-        ) == [b'a1 NO [BADURL "%s"] Cannot resolve the URL\r\n' % url]
+        ) == [b"a1 NO [BADURL %s] Cannot resolve the URL\r\n" % url]
     # MULTIAPPEND (RFC 3502 §3): one bad message, none stored.
     assert await wire.command(
         b'a2 APPEND Drafts CATENATE (URL "/INBOX/;UID=1") CATENATE (URL "/INBOX/;UID=9")'
-    ) == [b'a2 NO [BADURL "/INBOX/;UID=9"] Cannot resolve the URL\r\n']
+    ) == [b"a2 NO [BADURL /INBOX/;UID=9] Cannot resolve the URL\r\n"]
     # RFC 4469 §5: a missing target mailbox is reported first, as TRYCREATE.
     assert await wire.command(b'a3 APPEND Nowhere CATENATE (URL "/INBOX/;UID=9")') == [
         b"a3 NO [TRYCREATE] No such mailbox\r\n"

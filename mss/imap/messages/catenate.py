@@ -14,14 +14,11 @@ from urllib.parse import unquote_to_bytes
 from mss.imap.fetch.message_sections import partial, section_octets
 from mss.imap.fetch.parse_fetch import section
 from mss.imap.session.state import SessionState
-from mss.imap.wire.codes import NO, Code
+from mss.imap.wire.codes import BADURL, NO, Code
 from mss.imap.wire.errors import CommandError, ParseError
 from mss.imap.wire.grammar import Buffer
 from mss.imap.wire.mailbox import normalise
 from mss.reading.opening import open_batch
-
-# RFC 4469 §6: the response code naming the URL that could not be resolved.
-BADURL = "BADURL"
 
 _SERVER = re.compile(r"(?i)\Aimap://[^/]*")
 _PATH = re.compile(
@@ -33,8 +30,10 @@ _PATH = re.compile(
 
 
 def _bad(url: str) -> CommandError:
-    quoted = url.replace("\\", "\\\\").replace('"', '\\"')
-    return CommandError(NO, Code(BADURL, f'"{quoted}"'.encode()), "Cannot resolve the URL")
+    """RFC 4469 §6 ``BADURL url-resp-text``: the URL as sent, less what the code cannot hold
+    (CR, LF, "]")."""
+    text = url.encode("ascii").translate(None, b"\r\n]")
+    return CommandError(NO, Code(BADURL, text), "Cannot resolve the URL")
 
 
 async def resolve(state: SessionState, url: str) -> bytes:

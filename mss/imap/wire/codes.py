@@ -66,6 +66,8 @@ COMPRESSIONACTIVE: Final = "COMPRESSIONACTIVE"
 
 # RFC 4469 §4, reused by RFC 7888 §4 and RFC 7889 §3: a literal or message is too large.
 TOOBIG: Final = "TOOBIG"
+# RFC 4469 §6: a CATENATE URL that names nothing.
+BADURL: Final = "BADURL"
 
 # RFC 6154 §5.3: CREATE with a special-use attribute the server does not support.
 USEATTR: Final = "USEATTR"
