@@ -10,7 +10,7 @@ from asyncio import sslproto
 from typing import Protocol
 
 from mss.calendar.worker import ReminderWorker
-from mss.imap.server import ImapService
+from mss.imap.session.server import ImapService
 from mss.metrics.endpoint import MetricsService
 from mss.queue import QueueWorker
 from mss.runtime import Runtime

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from mss.imap.server import ImapService
+from mss.imap.session.server import ImapService
 from mss.runtime import Runtime
 from mss.store.records import AccountKind
 from mss.tls import make_development_pki, server_context, tls_files

@@ -6,8 +6,8 @@ import ssl
 from dataclasses import dataclass, replace
 
 from mss.delivery import deliver
-from mss.imap.server import ImapService
-from mss.imap.settings import ImapSettings
+from mss.imap.session.server import ImapService
+from mss.imap.session.settings import ImapSettings
 from mss.runtime import Runtime
 from mss.store.records import Account, Appended
 

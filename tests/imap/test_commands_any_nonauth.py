@@ -6,9 +6,9 @@ import base64
 
 import pytest
 
-from mss.imap.commands_any import Capability, Id, Logout, Noop
-from mss.imap.commands_auth import Compress, Enable
-from mss.imap.commands_nonauth import (
+from mss.imap.mailboxes.commands_auth import Compress, Enable
+from mss.imap.session.commands_any import Capability, Id, Logout, Noop
+from mss.imap.session.commands_nonauth import (
     Authenticate,
     AuthenticationCancelled,
     Login,
@@ -17,8 +17,8 @@ from mss.imap.commands_nonauth import (
     plain_credentials,
     sasl_response,
 )
-from mss.imap.errors import ParseError
-from mss.imap.parse import parse_command
+from mss.imap.wire.errors import ParseError
+from mss.imap.wire.parse import parse_command
 
 
 def test_rfc3501_section8_login_and_logout() -> None:

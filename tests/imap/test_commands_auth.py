@@ -6,9 +6,7 @@ import datetime
 
 import pytest
 
-from mss.imap.command import ParseOptions
-from mss.imap.commands_append import Append, AppendMessage
-from mss.imap.commands_auth import (
+from mss.imap.mailboxes.commands_auth import (
     Create,
     Delete,
     Examine,
@@ -21,11 +19,13 @@ from mss.imap.commands_auth import (
     Subscribe,
     Unsubscribe,
 )
-from mss.imap.commands_list import ListMailboxes, Lsub
-from mss.imap.errors import CommandError, ParseError
-from mss.imap.grammar import Buffer
-from mss.imap.parse import parse_command
-from mss.imap.sequence import SequenceSet, sequence_set
+from mss.imap.mailboxes.commands_list import ListMailboxes, Lsub
+from mss.imap.messages.commands_append import Append, AppendMessage
+from mss.imap.wire.command import ParseOptions
+from mss.imap.wire.errors import CommandError, ParseError
+from mss.imap.wire.grammar import Buffer
+from mss.imap.wire.parse import parse_command
+from mss.imap.wire.sequence import SequenceSet, sequence_set
 
 
 def seq(text: bytes) -> SequenceSet:

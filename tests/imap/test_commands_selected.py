@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mss.imap.commands_selected import (
+from mss.imap.fetch.parse_fetch import FetchItem, Section
+from mss.imap.selected.commands_selected import (
     Check,
     Close,
     Copy,
@@ -15,11 +16,10 @@ from mss.imap.commands_selected import (
     UidExpunge,
     Unselect,
 )
-from mss.imap.errors import ParseError
-from mss.imap.grammar import Buffer
-from mss.imap.parse import parse_command
-from mss.imap.parse_fetch import FetchItem, Section
-from mss.imap.sequence import SequenceSet, sequence_set
+from mss.imap.wire.errors import ParseError
+from mss.imap.wire.grammar import Buffer
+from mss.imap.wire.parse import parse_command
+from mss.imap.wire.sequence import SequenceSet, sequence_set
 
 
 def seq(text: bytes) -> SequenceSet:

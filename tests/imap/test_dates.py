@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from mss.imap.dates import date, date_time, format_date_time
-from mss.imap.errors import ParseError
-from mss.imap.grammar import Buffer
+from mss.imap.wire.dates import date, date_time, format_date_time
+from mss.imap.wire.errors import ParseError
+from mss.imap.wire.grammar import Buffer
 
 
 def test_search_dates_quoted_or_not() -> None:

@@ -7,9 +7,9 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mss.imap.codes import BAD, BYE, NO, OK, PERMANENTFLAGS, READ_WRITE, UIDVALIDITY, Code
-from mss.imap.dates import format_date_time
-from mss.imap.encode import (
+from mss.imap.wire.codes import BAD, BYE, NO, OK, PERMANENTFLAGS, READ_WRITE, UIDVALIDITY, Code
+from mss.imap.wire.dates import format_date_time
+from mss.imap.wire.encode import (
     astring,
     continuation,
     fetch_response,
@@ -23,10 +23,10 @@ from mss.imap.encode import (
     untagged,
     untagged_status,
 )
-from mss.imap.framing import frame
-from mss.imap.grammar import Buffer
-from mss.imap.grammar import astring as parse_astring
-from mss.imap.grammar import nstring as parse_nstring
+from mss.imap.wire.framing import frame
+from mss.imap.wire.grammar import Buffer
+from mss.imap.wire.grammar import astring as parse_astring
+from mss.imap.wire.grammar import nstring as parse_nstring
 
 
 def test_strings_are_quoted_when_they_can_be() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mss.imap.encode_body import body, envelope
+from mss.imap.fetch.encode_body import body, envelope
 from mss.mime.model import BodyPart, Envelope, EnvelopeAddress, Params
 
 GRAY = EnvelopeAddress("Terry Gray", None, "gray", "cac.washington.edu")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mss.imap.codes import TOOBIG
-from mss.imap.errors import ParseError
-from mss.imap.framing import (
+from mss.imap.wire.codes import TOOBIG
+from mss.imap.wire.errors import ParseError
+from mss.imap.wire.framing import (
     ContinuationRequest,
     Framer,
     FramingLimits,

@@ -8,10 +8,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mss.imap.command import Command, ParseOptions
-from mss.imap.errors import ImapError
-from mss.imap.framing import ContinuationRequest, Framer, FramingLimits
-from mss.imap.parse import PARSERS, parse_command
+from mss.imap.wire.command import Command, ParseOptions
+from mss.imap.wire.errors import ImapError
+from mss.imap.wire.framing import ContinuationRequest, Framer, FramingLimits
+from mss.imap.wire.parse import PARSERS, parse_command
 
 # RFC 3501 §9: response-tagged / response-fatal with resp-text = ["[" code "]" SP] text.
 WELL_FORMED = re.compile(

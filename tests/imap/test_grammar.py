@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mss.imap.errors import ParseError
-from mss.imap.framing import frame
-from mss.imap.grammar import (
+from mss.imap.wire.errors import ParseError
+from mss.imap.wire.framing import frame
+from mss.imap.wire.grammar import (
     Buffer,
     astring,
     atom,

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mss.imap.errors import CommandError
-from mss.imap.grammar import Buffer
-from mss.imap.mailbox import (
+from mss.imap.wire.errors import CommandError
+from mss.imap.wire.grammar import Buffer
+from mss.imap.wire.mailbox import (
     MailboxNameError,
     decode_mutf7,
     decode_name,

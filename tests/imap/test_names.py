@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mss.imap.errors import CommandError
-from mss.imap.names import Pattern, ancestors, glob_match, has_children, validate
+from mss.imap.mailboxes.names import Pattern, ancestors, glob_match, has_children, validate
+from mss.imap.wire.errors import CommandError
 
 
 def test_validate() -> None:

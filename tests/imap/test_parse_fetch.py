@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mss.imap.errors import ParseError
-from mss.imap.grammar import Buffer
-from mss.imap.parse_fetch import FetchItem, Section, fetch_items
+from mss.imap.fetch.parse_fetch import FetchItem, Section, fetch_items
+from mss.imap.wire.errors import ParseError
+from mss.imap.wire.grammar import Buffer
 
 
 def items(text: bytes) -> tuple[FetchItem, ...]:

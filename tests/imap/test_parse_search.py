@@ -6,12 +6,7 @@ import datetime
 
 import pytest
 
-from mss.imap.command import ParseOptions
-from mss.imap.commands_selected import Search
-from mss.imap.errors import CommandError, ParseError
-from mss.imap.grammar import Buffer
-from mss.imap.parse import parse_command
-from mss.imap.parse_search import (
+from mss.imap.search.parse_search import (
     SearchAll,
     SearchAnd,
     SearchDate,
@@ -25,7 +20,12 @@ from mss.imap.parse_search import (
     SearchSize,
     SearchText,
 )
-from mss.imap.sequence import sequence_set
+from mss.imap.selected.commands_selected import Search
+from mss.imap.wire.command import ParseOptions
+from mss.imap.wire.errors import CommandError, ParseError
+from mss.imap.wire.grammar import Buffer
+from mss.imap.wire.parse import parse_command
+from mss.imap.wire.sequence import sequence_set
 
 FEB_1 = datetime.date(1994, 2, 1)
 
@@ -127,7 +127,13 @@ def test_esearch_rfc4731_examples() -> None:
         "US-ASCII",
     )
     with pytest.raises(ParseError, match="RETURN option"):
+        parse_command(b"A285 SEARCH RETURN (FIRST) ALL\r\n")
+    # RFC 5267 §4.4: PARTIAL takes a range.
+    with pytest.raises(ParseError):
         parse_command(b"A285 SEARCH RETURN (PARTIAL) ALL\r\n")
+    command = parse_command(b"A285 SEARCH RETURN (PARTIAL 9:3 UPDATE) ALL\r\n")
+    assert isinstance(command, Search) and command.partial == (3, 9)
+    assert command.results == frozenset({"PARTIAL", "UPDATE"})
     # RFC 5182 §2.2: SAVE is a result option once SEARCHRES is offered.
     command = parse_command(b"A286 SEARCH RETURN (SAVE) ALL\r\n")
     assert isinstance(command, Search) and command.results == frozenset({"SAVE"})

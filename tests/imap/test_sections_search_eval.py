@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
-from mss.imap.grammar import Buffer
-from mss.imap.message_sections import header_fields, header_only, section_octets
-from mss.imap.parse_fetch import Section
-from mss.imap.parse_search import (
+from mss.imap.fetch.message_sections import header_fields, header_only, section_octets
+from mss.imap.fetch.parse_fetch import Section
+from mss.imap.search.parse_search import (
     SearchDate,
     SearchHeader,
     SearchKey,
@@ -18,7 +17,8 @@ from mss.imap.parse_search import (
     SearchText,
     search_keys,
 )
-from mss.imap.search_eval import Needs, SearchScope, SearchTarget, matches, needs
+from mss.imap.search.search_eval import Needs, SearchScope, SearchTarget, matches, needs
+from mss.imap.wire.grammar import Buffer
 from mss.mime import parse_message
 
 from .messages import NESTED

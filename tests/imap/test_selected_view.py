@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 import pytest
 
-from mss.imap.errors import CommandError
-from mss.imap.grammar import Buffer
-from mss.imap.recent import RecentTracker
-from mss.imap.selected import SelectedMailbox
-from mss.imap.sequence import SequenceSet, sequence_set
-from mss.imap.snapshot import IndexSnapshot, SnapshotCache
+from mss.imap.selected.recent import RecentTracker
+from mss.imap.selected.selected import SelectedMailbox
+from mss.imap.selected.snapshot import IndexSnapshot, SnapshotCache
+from mss.imap.wire.errors import CommandError
+from mss.imap.wire.grammar import Buffer
+from mss.imap.wire.sequence import SequenceSet, sequence_set
 from mss.store.records import Mailbox, MessageIndexEntry
 
 from .recent_source import MemoryRecent

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mss.imap.errors import ParseError
-from mss.imap.grammar import MAX_NUMBER, Buffer
-from mss.imap.sequence import SeqRange, SequenceSet, sequence_set
+from mss.imap.wire.errors import ParseError
+from mss.imap.wire.grammar import MAX_NUMBER, Buffer
+from mss.imap.wire.sequence import SeqRange, SequenceSet, sequence_set
 
 
 def parse(text: bytes) -> SequenceSet:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from mss.imap import run_extensions
+from mss.imap.session import run_extensions
 
 from .harness import PASSWORD, USER, Harness
 from .wire import Wire

@@ -13,8 +13,8 @@ import aiosmtplib
 import pytest
 
 from mailserver import DOCTOR, NURSE, PASSWORD, MailServer, message, start_mail_server
-from mss.imap.server import ImapService
-from mss.imap.settings import ImapSettings
+from mss.imap.session.server import ImapService
+from mss.imap.session.settings import ImapSettings
 from mss.runtime import Runtime
 from mss.tls import server_context, tls_files
 

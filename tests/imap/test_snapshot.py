@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
-from mss.imap.recent import RecentTracker
-from mss.imap.selected import SelectedMailbox
-from mss.imap.snapshot import FRESH, SnapshotCache
+from mss.imap.selected.recent import RecentTracker
+from mss.imap.selected.selected import SelectedMailbox
+from mss.imap.selected.snapshot import FRESH, SnapshotCache
 from mss.store.records import Mailbox, MessageIndexEntry
 
 from .recent_source import MemoryRecent

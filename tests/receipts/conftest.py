@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from mailserver import MailServer, start_mail_server
-from mss.imap.server import ImapService
-from mss.imap.settings import ImapSettings
+from mss.imap.session.server import ImapService
+from mss.imap.session.settings import ImapSettings
 from mss.runtime import Runtime
 from mss.tls import server_context, tls_files
 

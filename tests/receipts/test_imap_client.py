@@ -8,7 +8,7 @@ from email import message_from_bytes
 from email.policy import default
 
 from mailserver import DOCTOR, PASSWORD, PATIENT, MailServer
-from mss.imap.server import ImapService
+from mss.imap.session.server import ImapService
 from mss.receipts.mdn import parse_mdn
 
 from .mail import request, submit

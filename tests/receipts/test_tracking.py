@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from mailserver import DOCTOR, NURSE, PASSWORD, PATIENT, MailServer
-from mss.imap.server import ImapService
+from mss.imap.session.server import ImapService
 from mss.policy import SenderKind
 from mss.queue.dsn import Action, Report, ReportedRecipient, build_report
 from mss.receipts.mdn import Disposition, build_mdn

@@ -18,8 +18,8 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from mailserver import DOCTOR, PASSWORD, PATIENT
-from mss.imap.server import ImapService
-from mss.imap.settings import ImapSettings
+from mss.imap.session.server import ImapService
+from mss.imap.session.settings import ImapSettings
 from mss.tls import server_context, tls_files
 
 from .browser import needs_chromium, new_page, screenshot

@@ -1,0 +1,162 @@
+"""Handler of FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8) with CHANGEDSINCE and VANISHED
+(RFC 7162 §3.1.4.1, §3.2.6).
+
+Implementation notes. Messages are read from the store in batches and their responses sent as
+each batch is done, so memory stays bounded whatever the set; each message's content key is
+unsealed with the session's keys only if an item needs the summary or the content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from mss.imap.fetch.fetch_render import FetchSource, needs_content, needs_summary, render
+from mss.imap.fetch.parse_fetch import FLAGS, MODSEQ, UID, FetchItem
+from mss.imap.selected.commands_selected import Fetch
+from mss.imap.selected.condstore import enable_condstore
+from mss.imap.session.state import Done, SessionState
+from mss.imap.wire.codes import BAD, EXPUNGEISSUED, NO
+from mss.imap.wire.encode import fetch_response, untagged
+from mss.imap.wire.errors import CommandError
+from mss.imap.wire.flags import SEEN
+from mss.imap.wire.sequence import SequenceSet
+from mss.reading.opening import open_batch
+from mss.store.records import FlagMode
+
+# Messages read from the store per round (the store's own query chunk), and per round when
+# their contents are needed too (bounding the bodies held in memory); contents are read this many
+# at a time.
+BATCH = 500
+CONTENT_BATCH = 32
+CONTENT_GROUP = 8
+
+
+def _items(state: SessionState, command: Fetch) -> list[FetchItem]:
+    """The items to send: those asked for, and those the RFCs add."""
+    items = list(command.items)
+    names = {item.name for item in items if item.section is None}
+    if command.uid and UID not in names:
+        items.insert(0, FetchItem(UID))  # RFC 3501 §6.4.8: UID FETCH always returns the UID
+    if MODSEQ in names or command.changed_since is not None:
+        enable_condstore(state)  # RFC 7162 §3.1: CONDSTORE enabling commands
+    wants_modseq = command.changed_since is not None or (state.condstore and FLAGS in names)
+    if wants_modseq and MODSEQ not in names:
+        items.append(FetchItem(MODSEQ))  # RFC 7162 §3.1.4.1
+    return items
+
+
+async def _mark_seen(state: SessionState, uids: list[int]) -> set[int]:
+    """RFC 3501 §6.4.5: fetching a body sets \\Seen; the flags then go back with the data."""
+    view = state.mailbox
+    unseen = [uid for uid in uids if SEEN not in view.entry(uid).flags]
+    if not unseen:
+        return set()
+    updates, _ = await state.store.store_flags(
+        view.mailbox.id, unseen, FlagMode.ADD, frozenset({SEEN})
+    )
+    view.apply(updates)
+    return {update.uid for update in updates}
+
+
+async def _sources(
+    state: SessionState, batch: list[int], *, summary: bool, content: bool
+) -> list[FetchSource | None]:
+    """The messages of ``batch`` as FETCH reads them; None for one expunged meanwhile.
+
+    Contents are read a group at a time, one query per group, bounding how many bodies are in
+    memory at once.
+    """
+    view = state.mailbox
+    if not (summary or content):
+        return [FetchSource(view.entry(uid), view.flags_of(uid)) for uid in batch]
+    records = await state.store.get_messages(view.mailbox.id, batch)
+    blobs: dict[int, bytes] | None = None
+    if content:
+        blobs = {}
+        for start in range(0, len(records), CONTENT_GROUP):
+            group = records[start : start + CONTENT_GROUP]
+            read = await state.store.get_contents([r.object_id for r in group])
+            blobs.update((r.uid, read[r.object_id]) for r in group if r.object_id in read)
+    opened = await open_batch(records, state.account.keys, blobs)
+    sources: list[FetchSource | None] = []
+    for uid in batch:
+        found = opened.get(uid)
+        if found is None:
+            sources.append(None)  # expunged between reading the index and the messages
+        else:
+            sources.append(FetchSource(view.entry(uid), view.flags_of(uid), *found))
+    return sources
+
+
+async def fetch(state: SessionState, command: Fetch) -> Done:
+    """Send one FETCH response per message, in sequence order."""
+    view = state.mailbox
+    uids = view.resolve(command.sequence, uid=command.uid)
+    items = _items(state, command)
+    if command.changed_since is not None:
+        uids = [uid for uid in uids if view.entry(uid).modseq > command.changed_since]
+    if command.vanished and command.changed_since is not None:
+        if not state.qresync:
+            raise CommandError(BAD, None, "QRESYNC is not enabled")  # RFC 7162 §3.2.6
+        await _vanished(state, command.sequence, command.changed_since)
+    missing = [uid for uid in uids if uid in view.expunged]
+    uids = [uid for uid in uids if uid not in view.expunged]
+    flagged: set[int] = set()
+    if not view.readonly and any(item.sets_seen() for item in items):
+        flagged = await _mark_seen(state, uids)
+    summary, content = needs_summary(items), needs_content(items)
+    size = CONTENT_BATCH if content else BATCH
+    batches = [uids[start : start + size] for start in range(0, len(uids), size)]
+    # Without contents the next batch is read and decrypted (on the opening threads) while this
+    # one is encoded and sent; with contents one batch at a time, bounding the bodies in memory.
+    ahead = _prepare(state, batches, 0, summary=summary, content=content)
+    try:
+        for index, batch in enumerate(batches):
+            sources = await ahead
+            if not content:
+                ahead = _prepare(state, batches, index + 1, summary=summary, content=content)
+            for uid, source in zip(batch, sources, strict=True):
+                if source is None:
+                    missing.append(uid)  # expunged since the view was last refreshed
+                    continue
+                pairs = [(item.response_name(), render(item, source)) for item in items]
+                if uid in flagged and not any(item.name == FLAGS for item in items):
+                    pairs.append((b"FLAGS", render(FetchItem(FLAGS), source)))
+                state.channel.send(fetch_response(view.seq_of(uid), pairs))
+            await state.channel.flush()
+            if content:
+                ahead = _prepare(state, batches, index + 1, summary=summary, content=content)
+    finally:
+        if not ahead.done():
+            ahead.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ahead
+        elif not ahead.cancelled():
+            ahead.exception()  # retrieved: an error already on its way out is the one reported
+    if missing:
+        # RFC 5530 §3 EXPUNGEISSUED, as RFC 2180 §4.1.2 suggests for vanished messages.
+        raise CommandError(NO, EXPUNGEISSUED, "Some of the requested messages no longer exist")
+    return Done(f"{command.verb} completed")
+
+
+def _prepare(
+    state: SessionState, batches: list[list[int]], index: int, *, summary: bool, content: bool
+) -> asyncio.Future[list[FetchSource | None]]:
+    """Start reading batch ``index`` (an empty result past the last one)."""
+    if index >= len(batches):
+        done: asyncio.Future[list[FetchSource | None]] = asyncio.get_running_loop().create_future()
+        done.set_result([])
+        return done
+    return asyncio.ensure_future(_sources(state, batches[index], summary=summary, content=content))
+
+
+async def _vanished(state: SessionState, requested: SequenceSet, since: int) -> None:
+    """RFC 7162 §3.2.6: the UIDs in the requested set expunged after ``since``."""
+    view = state.mailbox
+    gone = await state.store.vanished_since(view.mailbox.id, since)
+    largest = max(view.largest_uid, view.mailbox.uidnext - 1)
+    chosen = [uid for uid in gone if requested.contains(uid, largest)]
+    if chosen:
+        numbers = SequenceSet.from_numbers(chosen).to_bytes()
+        state.channel.send(untagged(b"VANISHED (EARLIER)", numbers))

@@ -1,0 +1,2 @@
+"""Commands that add messages to a mailbox: APPEND (MULTIAPPEND, CATENATE), COPY and
+MOVE."""
