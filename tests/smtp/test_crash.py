@@ -139,7 +139,8 @@ async def test_every_acknowledged_message_survives_kill_9(
 async def wait_for_port(port: int, server: asyncio.subprocess.Process, log: Path) -> None:
     """Up to a minute: on a loaded machine the server's imports alone can take tens of seconds."""
     for _ in range(1200):
-        assert server.returncode is None, log.read_text()
+        if server.returncode is not None:
+            raise AssertionError(await asyncio.to_thread(log.read_text))
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)
         except OSError:
