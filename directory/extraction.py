@@ -94,13 +94,15 @@ class RawLine:
     """A split data line, or why it is unusable.
 
     ``fields`` has every field of `COLUMNS`, stripped, "" when empty or when the file lacks the
-    column; ``raw`` is the line as read, for fingerprinting.
+    column; ``raw`` is the line as read, for fingerprinting; ``unterminated`` says the file ended
+    inside this line (no line end after it).
     """
 
     number: int
     fields: dict[str, str] | None
     problem: str | None
     raw: bytes = b""
+    unterminated: bool = False
 
 
 def read_lines(stream: BinaryIO) -> Iterator[RawLine]:
@@ -120,7 +122,11 @@ def read_lines(stream: BinaryIO) -> Iterator[RawLine]:
                 raw = stream.readline(MAX_LINE_BYTES + 1)
             yield RawLine(number, None, f"line: longer than {MAX_LINE_BYTES} bytes")
             continue
-        yield _split(number, raw, header, pick)
+        line = _split(number, raw, header, pick)
+        if line.problem is not None and not raw.endswith(b"\n"):
+            problem = f"{line.problem}; the file ends inside this line (cut short?)"
+            line = RawLine(number, None, problem, raw, unterminated=True)
+        yield line
 
 
 def _split(
@@ -128,8 +134,8 @@ def _split(
 ) -> RawLine:
     try:
         text = raw.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
-        return RawLine(number, None, "line: not valid UTF-8")
+    except UnicodeDecodeError as exc:
+        return RawLine(number, None, _not_utf8(raw, exc))
     if not text.strip():
         return RawLine(number, None, None)
     parts = text.split(SEPARATOR)
@@ -145,3 +151,15 @@ def _split(
         )
     parts.append("")
     return RawLine(number, dict(zip(COLUMNS, map(str.strip, pick(parts)), strict=True)), None, raw)
+
+
+def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
+    """Name the byte and the field (the rejection carries the line number) and what the byte
+    reads as in Latin-1, the encoding of most mis-saved files, so an operator can find it."""
+    column = raw[: error.start].count(SEPARATOR.encode()) + 1
+    byte = raw[error.start]
+    latin1 = bytes([byte]).decode("latin-1")
+    return (
+        f"line: not valid UTF-8 at byte {error.start + 1} (field {column}): "
+        f"0x{byte:02X}, {latin1!r} in Latin-1; the file must be UTF-8 throughout"
+    )

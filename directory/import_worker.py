@@ -42,19 +42,22 @@ class PreparedBatch:
     rejected: list[tuple[int, str]] = field(default_factory=list)
     lines_read: int = 0
     position: int = 0
+    # The file ends inside a line that was rejected: a cut-short download, not a whole file.
+    truncated: bool = False
 
     def encode(self) -> bytes:
         """A length-prefixed frame; built-in types only, so `marshal` carries it."""
+        lines = [tuple(line) for line in self.lines]
         payload = marshal.dumps(
-            ([tuple(line) for line in self.lines], self.rejected, self.lines_read, self.position)
+            (lines, self.rejected, self.lines_read, self.position, self.truncated)
         )
         return len(payload).to_bytes(4, "big") + payload
 
     @classmethod
     def decode(cls, payload: bytes) -> PreparedBatch:
         """Rebuild a batch from a frame's payload, written by this project's worker process."""
-        lines, rejected, lines_read, position = marshal.loads(payload)  # noqa: S302 - own child
-        return cls([PreparedLine(*line) for line in lines], rejected, lines_read, position)
+        lines, rejected, read, position, truncated = marshal.loads(payload)  # noqa: S302 - own child
+        return cls([PreparedLine(*line) for line in lines], rejected, read, position, truncated)
 
 
 def prepare(stream: BinaryIO, size: int) -> Iterator[PreparedBatch]:
@@ -70,6 +73,7 @@ def prepare(stream: BinaryIO, size: int) -> Iterator[PreparedBatch]:
             if raw.problem is not None:
                 batch.lines_read += 1
                 batch.rejected.append((raw.number, raw.problem))
+                batch.truncated = raw.unterminated
             continue
         batch.lines_read += 1
         try:
