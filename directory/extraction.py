@@ -107,15 +107,25 @@ class RawLine:
 
 def read_lines(stream: BinaryIO) -> Iterator[RawLine]:
     """Yield each data line of an extraction, numbered as an editor shows it (header = 1)."""
+    header = read_header(stream)
+    yield from read_body(stream, header, 1, None)
+
+
+def read_header(stream: BinaryIO) -> Header:
+    """Read and parse the first line; the stream is left at the first data line."""
     first = stream.readline(MAX_LINE_BYTES + 1)
     try:
-        header = Header.parse(first.decode("utf-8"))
+        return Header.parse(first.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ExtractionFormatError("not a national extraction: the header is not UTF-8") from exc
+
+
+def read_body(stream: BinaryIO, header: Header, number: int, end: int | None) -> Iterator[RawLine]:
+    """Yield the data lines that start before byte ``end`` (all if None), numbered from
+    ``number`` + 1: a stretch of the file read by one of several workers is numbered from 1."""
     # Columns the file lacks read the "" appended to each line (index -1).
     pick = itemgetter(*(header.positions.get(name, -1) for name in COLUMNS))
-    number = 1
-    while raw := stream.readline(MAX_LINE_BYTES + 1):
+    while (end is None or stream.tell() < end) and (raw := stream.readline(MAX_LINE_BYTES + 1)):
         number += 1
         if len(raw) > MAX_LINE_BYTES:
             while raw and not raw.endswith(b"\n"):
@@ -127,6 +137,14 @@ def read_lines(stream: BinaryIO) -> Iterator[RawLine]:
             problem = f"{line.problem}; the file ends inside this line (cut short?)"
             line = RawLine(number, None, problem, raw, unterminated=True)
         yield line
+
+
+def skip_to_line_start(stream: BinaryIO, position: int) -> int:
+    """The offset of the first line that starts at or after ``position`` (> 0)."""
+    stream.seek(position - 1)
+    while (raw := stream.readline(MAX_LINE_BYTES + 1)) and not raw.endswith(b"\n"):
+        pass
+    return stream.tell()
 
 
 def _split(

@@ -238,3 +238,21 @@ async def test_schema_creation_is_idempotent(service: DirectoryService) -> None:
     for _ in range(2):
         async with service.engine.begin() as conn:
             await conn.run_sync(create_directory_schema)
+
+
+async def test_several_reader_processes_give_the_same_import_as_one_thread(
+    engine: Any, generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "Extraction_Correspondance_MSSante_202611230000.txt"
+    generator.write_extraction(path, 1500, broken_share=0.05, seed=11)
+    single = await DirectoryService(engine, ()).import_file(path, dry_run=True)
+    assert single.rejected > 10
+    # Chunks of a few lines dealt to three processes, read back in file order.
+    monkeypatch.setattr(import_readers, "INLINE_BYTES", 0)
+    monkeypatch.setattr(import_readers, "CHUNK_BYTES", 7001)
+    monkeypatch.setattr(import_readers, "WORKERS", 3)
+    parallel = await DirectoryService(engine, ()).import_file(path)
+    assert parallel.applied and parallel.lines == single.lines == 1500
+    assert parallel.rejections == single.rejections
+    assert (parallel.added, parallel.rejected) == (single.added, single.rejected)
+    assert await _count(DirectoryService(engine, ()), mailbox) == single.added
