@@ -18,7 +18,7 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from directory.errors import DirectoryError
-from directory.importer import MIN_VALID_SHARE, ImportProgress, ImportReport, Rejection
+from directory.importer import MIN_VALID_SHARE, ImportProgress, ImportReport, Outcome, Rejection
 from directory.schema import create_directory_schema
 from directory.service import DirectoryService
 
@@ -67,10 +67,17 @@ def import_command(
     ] = None,
     min_valid: Annotated[
         float,
-        typer.Option(min=0.0, max=1.0, help="Share of valid lines below which nothing is retired."),
+        typer.Option(min=0.0, max=1.0, help="Share of valid lines below which nothing changes."),
     ] = MIN_VALID_SHARE,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would change; write nothing.")
+    ] = False,
 ) -> None:
-    """Import a national extraction file (Extraction_Correspondance_MSSante_*.txt)."""
+    """Import a national extraction file (Extraction_Correspondance_MSSante_*.txt).
+
+    All or nothing: unless the file is whole and at least --min-valid of its lines are valid,
+    the directory is left exactly as it was and the exit status is 1.
+    """
     out = report.open("w", encoding="utf-8") if report is not None else None
     shown: list[Rejection] = []
 
@@ -90,26 +97,46 @@ def import_command(
 
             result: ImportReport = _run(
                 database_url,
-                lambda service: service.import_file(file, on_progress, on_reject, min_valid),
+                lambda service: service.import_file(
+                    file, on_progress, on_reject, min_valid, dry_run
+                ),
             )
     finally:
         if out is not None:
             out.close()
     _print_report(result, shown, report)
-    if result.retirement_skipped:
+    if result.outcome not in (Outcome.APPLIED, Outcome.DRY_RUN):
         raise typer.Exit(1)
 
 
+_REFUSALS = {
+    Outcome.TOO_FEW_VALID: "too few valid lines",
+    Outcome.TRUNCATED: "the file ends inside a line (truncated)",
+}
+
+
 def _print_report(result: ImportReport, shown: list[Rejection], report: Path | None) -> None:
+    would = "" if result.applied else "would be "
     console.print(
-        f"{result.lines} lines in {result.seconds:.1f} s: {result.added} added, "
-        f"{result.updated} updated, {result.unchanged} unchanged, {result.retired} retired, "
-        f"{result.rejected} rejected"
+        f"{result.lines} lines in {result.seconds:.1f} s: {result.added} {would}added, "
+        f"{result.updated} {would}updated, {result.unchanged} unchanged, "
+        f"{result.retired} {would}retired, {result.rejected} rejected"
     )
-    if result.retirement_skipped:
+    refusal = _REFUSALS.get(result.outcome)
+    if refusal is not None:
         console.print(
-            "[red]too few valid lines: nothing was retired; fix the file and import it again[/red]"
+            f"[red]{refusal}: nothing was changed; fix the file and import it again[/red]"
         )
+    if result.outcome is Outcome.DRY_RUN:
+        console.print("dry run: nothing was changed")
+    sample = result.sample
+    for kind, addresses in (
+        ("added", sample.added),
+        ("updated", sample.updated),
+        ("retired", sample.retired),
+    ):
+        if addresses and not result.applied:
+            console.print(f"  {would}{kind}: " + ", ".join(addresses))
     for rejection in shown:
         console.print(f"  line {rejection.line}: {rejection.reason}")
     if result.rejected > len(shown):

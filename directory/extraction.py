@@ -94,33 +94,57 @@ class RawLine:
     """A split data line, or why it is unusable.
 
     ``fields`` has every field of `COLUMNS`, stripped, "" when empty or when the file lacks the
-    column; ``raw`` is the line as read, for fingerprinting.
+    column; ``raw`` is the line as read, for fingerprinting; ``unterminated`` says the file ended
+    inside this line (no line end after it).
     """
 
     number: int
     fields: dict[str, str] | None
     problem: str | None
     raw: bytes = b""
+    unterminated: bool = False
 
 
 def read_lines(stream: BinaryIO) -> Iterator[RawLine]:
     """Yield each data line of an extraction, numbered as an editor shows it (header = 1)."""
+    header = read_header(stream)
+    yield from read_body(stream, header, 1, None)
+
+
+def read_header(stream: BinaryIO) -> Header:
+    """Read and parse the first line; the stream is left at the first data line."""
     first = stream.readline(MAX_LINE_BYTES + 1)
     try:
-        header = Header.parse(first.decode("utf-8"))
+        return Header.parse(first.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ExtractionFormatError("not a national extraction: the header is not UTF-8") from exc
+
+
+def read_body(stream: BinaryIO, header: Header, number: int, end: int | None) -> Iterator[RawLine]:
+    """Yield the data lines that start before byte ``end`` (all if None), numbered from
+    ``number`` + 1: a stretch of the file read by one of several workers is numbered from 1."""
     # Columns the file lacks read the "" appended to each line (index -1).
     pick = itemgetter(*(header.positions.get(name, -1) for name in COLUMNS))
-    number = 1
-    while raw := stream.readline(MAX_LINE_BYTES + 1):
+    while (end is None or stream.tell() < end) and (raw := stream.readline(MAX_LINE_BYTES + 1)):
         number += 1
         if len(raw) > MAX_LINE_BYTES:
             while raw and not raw.endswith(b"\n"):
                 raw = stream.readline(MAX_LINE_BYTES + 1)
             yield RawLine(number, None, f"line: longer than {MAX_LINE_BYTES} bytes")
             continue
-        yield _split(number, raw, header, pick)
+        line = _split(number, raw, header, pick)
+        if line.problem is not None and not raw.endswith(b"\n"):
+            problem = f"{line.problem}; the file ends inside this line (cut short?)"
+            line = RawLine(number, None, problem, raw, unterminated=True)
+        yield line
+
+
+def skip_to_line_start(stream: BinaryIO, position: int) -> int:
+    """The offset of the first line that starts at or after ``position`` (> 0)."""
+    stream.seek(position - 1)
+    while (raw := stream.readline(MAX_LINE_BYTES + 1)) and not raw.endswith(b"\n"):
+        pass
+    return stream.tell()
 
 
 def _split(
@@ -128,8 +152,8 @@ def _split(
 ) -> RawLine:
     try:
         text = raw.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
-        return RawLine(number, None, "line: not valid UTF-8")
+    except UnicodeDecodeError as exc:
+        return RawLine(number, None, _not_utf8(raw, exc))
     if not text.strip():
         return RawLine(number, None, None)
     parts = text.split(SEPARATOR)
@@ -145,3 +169,15 @@ def _split(
         )
     parts.append("")
     return RawLine(number, dict(zip(COLUMNS, map(str.strip, pick(parts)), strict=True)), None, raw)
+
+
+def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
+    """Name the byte and the field (the rejection carries the line number) and what the byte
+    reads as in Latin-1, the encoding of most mis-saved files, so an operator can find it."""
+    column = raw[: error.start].count(SEPARATOR.encode()) + 1
+    byte = raw[error.start]
+    latin1 = bytes([byte]).decode("latin-1")
+    return (
+        f"line: not valid UTF-8 at byte {error.start + 1} (field {column}): "
+        f"0x{byte:02X}, {latin1!r} in Latin-1; the file must be UTF-8 throughout"
+    )

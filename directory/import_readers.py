@@ -1,10 +1,12 @@
-"""Where the importer gets its validated batches from: a worker process, or a thread for small
+"""Where the importer gets its validated batches from: worker processes, or a thread for small
 files.
 
-Both run `directory.import_worker.prepare` over the file. A large file is read by a process of
-its own (``python -m directory.import_worker``) so that parsing runs beside the database
-writes, not in turns with them under the interpreter lock; a small file, where starting a
-process would cost more than it saves, is read in a thread of this process.
+Both run `directory.import_worker.prepare_chunks` over the file. A large file is read by
+`WORKERS` processes of their own (``python -m directory.import_worker``), each taking every
+n-th chunk, so that parsing runs on every core beside the database writes, not in turns with
+them under the interpreter lock; a small file, where starting a process would cost more than it
+saves, is read in a thread of this process. Batches come out in file order with absolute line
+numbers (`Numbering`).
 """
 
 from __future__ import annotations
@@ -19,10 +21,18 @@ from types import TracebackType
 from typing import BinaryIO, Protocol
 
 from directory.errors import DirectoryError
-from directory.import_worker import PreparedBatch, prepare
+from directory.import_worker import PreparedBatch, PreparedLine, prepare_chunks
 
 # Files up to this size are read in a thread.
 INLINE_BYTES = 256 * 1024
+# Worker processes for a large file: one per core, at most 4 (the writer needs a core too, and
+# each worker holds about one chunk's batches).
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+# Bytes of the file per chunk: a few thousand lines, so that each worker's next chunk is
+# ready by the time the writer reaches it.
+CHUNK_BYTES = 2 * 1024 * 1024
+# A chunk size that makes the whole file one chunk.
+_WHOLE_FILE = 1 << 62
 # Put on the worker's PYTHONPATH so that it imports this very copy of the package.
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +48,23 @@ def open_reader(path: Path, batch_size: int, size: int) -> AbstractAsyncContextM
     """A reader of ``path`` fit for its ``size``."""
     if size <= INLINE_BYTES:
         return ThreadReader(path, batch_size)
-    return ProcessReader(path, batch_size)
+    return ProcessReader(path, batch_size, WORKERS)
+
+
+class Numbering:
+    """Turns the chunk-relative line numbers of batches read in file order into absolute ones."""
+
+    def __init__(self) -> None:
+        self._offset = 1  # the header
+
+    def place(self, batch: PreparedBatch) -> PreparedBatch:
+        """Renumber ``batch`` in place; after a chunk's last batch, move past the chunk."""
+        offset = self._offset
+        batch.lines = [PreparedLine(line[0] + offset, *line[1:]) for line in batch.lines]
+        batch.rejected = [(number + offset, reason) for number, reason in batch.rejected]
+        if batch.chunk_lines is not None:
+            self._offset += batch.chunk_lines
+        return batch
 
 
 class ThreadReader:
@@ -49,16 +75,18 @@ class ThreadReader:
         self._batch_size = batch_size
         self._stream: BinaryIO | None = None
         self._batches: Iterator[PreparedBatch] | None = None
+        self._numbering = Numbering()
 
     async def __aenter__(self) -> ThreadReader:
         self._stream = await asyncio.to_thread(self._path.open, "rb")
-        self._batches = prepare(self._stream, self._batch_size)
+        self._batches = prepare_chunks(self._stream, self._batch_size, 0, 1, _WHOLE_FILE)
         return self
 
     async def next(self) -> PreparedBatch | None:
         """The next batch, None at the end of the file."""
         assert self._batches is not None
-        return await asyncio.to_thread(next, self._batches, None)
+        batch = await asyncio.to_thread(next, self._batches, None)
+        return None if batch is None else self._numbering.place(batch)
 
     async def __aexit__(
         self,
@@ -71,46 +99,64 @@ class ThreadReader:
 
 
 class ProcessReader:
-    """The worker process (`directory.import_worker`) and the reading end of its stdout."""
+    """The worker processes (`directory.import_worker`) and the reading ends of their stdout."""
 
-    def __init__(self, path: Path, batch_size: int) -> None:
-        self._args = (str(path), str(batch_size))
-        self._process: asyncio.subprocess.Process | None = None
+    def __init__(self, path: Path, batch_size: int, workers: int) -> None:
+        self._path = str(path)
+        self._batch_size = batch_size
+        self._workers = workers
+        self._processes: list[asyncio.subprocess.Process] = []
+        self._chunk = 0  # the chunk being read, from worker chunk % workers
+        self._numbering = Numbering()
+        self._done = False
 
     async def __aenter__(self) -> ProcessReader:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, (str(_PACKAGE_ROOT), env.get("PYTHONPATH")))
         )
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "directory.import_worker",
-            *self._args,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-        )
+        for worker in range(self._workers):
+            args = (self._batch_size, worker, self._workers, CHUNK_BYTES)
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "directory.import_worker",
+                self._path,
+                *map(str, args),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env=env,
+            )
+            self._processes.append(process)
         return self
 
     async def next(self) -> PreparedBatch | None:
-        """The next batch, None at the end of the file."""
-        assert self._process is not None and self._process.stdout is not None
+        """The next batch in file order, None at the end of the file."""
+        if self._done:
+            return None
+        process = self._processes[self._chunk % self._workers]
+        assert process.stdout is not None
         try:
-            size = int.from_bytes(await self._process.stdout.readexactly(4), "big")
+            size = int.from_bytes(await process.stdout.readexactly(4), "big")
             if size == 0:
+                # This worker has no chunk number self._chunk: the file ends before it.
+                self._done = True
                 return None
-            return PreparedBatch.decode(await self._process.stdout.readexactly(size))
+            batch = PreparedBatch.decode(await process.stdout.readexactly(size))
         except asyncio.IncompleteReadError:
-            detail = await self._failure()
+            detail = await self._failure(process)
             raise DirectoryError(f"reading the extraction failed: {detail}") from None
+        if batch.chunk_lines is not None:
+            self._chunk += 1
+        return self._numbering.place(batch)
 
-    async def _failure(self) -> str:
-        assert self._process is not None and self._process.stderr is not None
-        await self._process.wait()
-        lines = (await self._process.stderr.read()).decode(errors="replace").strip().splitlines()
-        return lines[-1] if lines else f"reader exited with status {self._process.returncode}"
+    @staticmethod
+    async def _failure(process: asyncio.subprocess.Process) -> str:
+        assert process.stderr is not None
+        await process.wait()
+        lines = (await process.stderr.read()).decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"reader exited with status {process.returncode}"
 
     async def __aexit__(
         self,
@@ -118,9 +164,7 @@ class ProcessReader:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        process = self._process
-        if process is None:
-            return
-        if process.returncode is None:
-            process.kill()
-        await process.communicate()
+        for process in self._processes:
+            if process.returncode is None:
+                process.kill()
+            await process.communicate()

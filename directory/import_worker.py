@@ -7,18 +7,25 @@ for the interpreter lock. The worker turns lines into ready-to-write value tuple
 bounded pipe buffer keeps it at most about one batch ahead of the writer: memory stays flat.
 It is started as ``python -m directory.import_worker`` rather than through `multiprocessing`,
 which would re-run the caller's main script in the child.
+
+Several workers share a large file (issue 14 item 6: parsing was most of an import's CPU): the
+body is cut into chunks of `CHUNK_BYTES` dealt round-robin, chunk c to worker c mod n, and the
+importer reads the chunks back in file order. A worker blocks on its pipe once it is one chunk
+ahead, so n workers run side by side and memory stays bounded by n chunks' batches. Line numbers
+in a chunk count from 1; the importer, which sees each chunk's line count, makes them absolute.
 """
 
 from __future__ import annotations
 
 import marshal
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, NamedTuple
 
 from directory.errors import InvalidField
-from directory.extraction import read_lines
+from directory.extraction import Header, read_body, read_header, skip_to_line_start
 from directory.records import entry_from_fields, line_fingerprint
 from directory.store_rows import mailbox_values, organisation_values, practitioner_values
 
@@ -42,34 +49,68 @@ class PreparedBatch:
     rejected: list[tuple[int, str]] = field(default_factory=list)
     lines_read: int = 0
     position: int = 0
+    # The file ends inside a line that was rejected: a cut-short download, not a whole file.
+    truncated: bool = False
+    # On the last batch of a chunk: how many lines the chunk had; None on the others.
+    chunk_lines: int | None = None
 
     def encode(self) -> bytes:
         """A length-prefixed frame; built-in types only, so `marshal` carries it."""
+        lines = [tuple(line) for line in self.lines]
         payload = marshal.dumps(
-            ([tuple(line) for line in self.lines], self.rejected, self.lines_read, self.position)
-        )
+            (
+                lines, self.rejected, self.lines_read, self.position, self.truncated,
+                self.chunk_lines,
+            )
+        )  # fmt: skip
         return len(payload).to_bytes(4, "big") + payload
 
     @classmethod
     def decode(cls, payload: bytes) -> PreparedBatch:
         """Rebuild a batch from a frame's payload, written by this project's worker process."""
-        lines, rejected, lines_read, position = marshal.loads(payload)  # noqa: S302 - own child
-        return cls([PreparedLine(*line) for line in lines], rejected, lines_read, position)
+        lines, rejected, read, position, truncated, chunk = marshal.loads(payload)  # noqa: S302
+        return cls(
+            [PreparedLine(*line) for line in lines], rejected, read, position, truncated, chunk
+        )
 
 
-def prepare(stream: BinaryIO, size: int) -> Iterator[PreparedBatch]:
-    """Batches of at most ``size`` valid lines, with the lines rejected in between.
-
-    A structure recurs on many lines; its row goes with the first line that names it only,
-    and the writer stores it whatever becomes of that line.
-    """
+def prepare_chunks(
+    stream: BinaryIO, size: int, worker: int, workers: int, chunk_bytes: int
+) -> Iterator[PreparedBatch]:
+    """The batches of chunks ``worker``, ``worker + workers``, ... of the file's body."""
+    header = read_header(stream)
+    body = stream.tell()
+    total = os.fstat(stream.fileno()).st_size
     sent_structures: set[str] = set()
+    chunk = worker
+    while body + chunk * chunk_bytes < total:
+        start = body + chunk * chunk_bytes
+        start = skip_to_line_start(stream, start) if chunk else body
+        end = body + (chunk + 1) * chunk_bytes
+        end = skip_to_line_start(stream, end) if end < total else total
+        stream.seek(start)
+        yield from prepare(stream, size, header, end, sent_structures)
+        chunk += workers
+
+
+def prepare(
+    stream: BinaryIO, size: int, header: Header, end: int | None, sent_structures: set[str]
+) -> Iterator[PreparedBatch]:
+    """Batches of at most ``size`` valid lines, with the lines rejected in between, of the lines
+    from the stream's position to ``end``, numbered from 1; the last one has ``chunk_lines``.
+
+    A structure recurs on many lines; its row goes with the first line this worker sees naming
+    it (``sent_structures``), and the writer stores it whatever becomes of that line.
+    """
     batch = PreparedBatch()
-    for raw in read_lines(stream):
+    number = 0
+    for raw in read_body(stream, header, 0, end):
+        number = raw.number
         if raw.fields is None:
             if raw.problem is not None:
                 batch.lines_read += 1
                 batch.rejected.append((raw.number, raw.problem))
+                batch.truncated = raw.unterminated
             continue
         batch.lines_read += 1
         try:
@@ -96,17 +137,19 @@ def prepare(stream: BinaryIO, size: int) -> Iterator[PreparedBatch]:
             yield batch
             batch = PreparedBatch()
     batch.position = stream.tell()
+    batch.chunk_lines = number
     yield batch
 
 
 def main() -> None:
-    """``python -m directory.import_worker FILE BATCH_SIZE``: frames on stdout, then a zero
-    length; a failure goes to stderr with a non-zero exit status."""
-    path, batch_size = sys.argv[1], int(sys.argv[2])
+    """``python -m directory.import_worker FILE BATCH_SIZE WORKER WORKERS CHUNK_BYTES``: frames
+    on stdout, then a zero length; a failure goes to stderr with a non-zero exit status."""
+    path = sys.argv[1]
+    batch_size, worker, workers, chunk_bytes = map(int, sys.argv[2:6])
     out = sys.stdout.buffer
     try:
         with open(path, "rb") as stream:
-            for batch in prepare(stream, batch_size):
+            for batch in prepare_chunks(stream, batch_size, worker, workers, chunk_bytes):
                 out.write(batch.encode())
                 out.flush()
         out.write(bytes(4))

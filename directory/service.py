@@ -128,14 +128,17 @@ class DirectoryService:
         on_progress: Callable[[ImportProgress], None] | None = None,
         on_reject: Callable[[Rejection], None] | None = None,
         min_valid_share: float = MIN_VALID_SHARE,
+        dry_run: bool = False,
     ) -> ImportReport:
-        """Import a national extraction file (see `directory.importer`)."""
+        """Import a national extraction file, or with ``dry_run`` only say what it would change
+        (see `directory.importer`)."""
         return await import_extraction(
             self.engine,
             path,
             on_progress=on_progress,
             on_reject=on_reject,
             min_valid_share=min_valid_share,
+            dry_run=dry_run,
         )
 
     async def practitioners(

@@ -1,9 +1,8 @@
 """Reads by address or id, local accounts, the red list, and import runs and retirement.
 
 Implementation notes:
-- An import is a series of batches (`directory.store_import`), each written in one transaction:
-  other writers of the same database (an SQLite file has one writer at a time) are held up for
-  one batch, never for a whole import.
+- An import is a series of batches (`directory.store_import`) in one transaction, with
+  retirement at its end (`directory.importer` says when it commits).
 - Every national row carries the id of the last import run that wrote it (`seen_run`); a run
   lists the rows it found unchanged in a temporary table instead of rewriting them. Retirement
   at the end of a complete run removes national rows neither written nor listed, then orphaned
@@ -15,7 +14,6 @@ Implementation notes:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from directory import store_fts
 from directory.model import DirectoryEntry
-from directory.schema import import_run, mailbox, organisation, practitioner, seen_table
+from directory.schema import mailbox, organisation, practitioner, seen_table
 from directory.store_rows import entry_from_row, mailbox_row
 
 
@@ -54,21 +52,9 @@ async def entries_by_id(conn: AsyncConnection, ids: Sequence[int]) -> list[Direc
     return [by_id[i] for i in ids if i in by_id]
 
 
-async def begin_run(engine: AsyncEngine, source: str) -> int:
-    """Record the start of an import run and return its id (the `seen_run` of its rows)."""
-    async with engine.begin() as conn:
-        result = await conn.execute(
-            import_run.insert().values(
-                source=source[:500], started_at=datetime.now(UTC), status="running"
-            )
-        )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-async def retire(conn: AsyncConnection, run_id: int) -> int:
-    """Retire national entries that run ``run_id`` did not see; return how many.
+async def retire(conn: AsyncConnection, run_id: int, sample: list[str], sample_size: int) -> int:
+    """Retire national entries that run ``run_id`` did not see; return how many, and append the
+    first ``sample_size`` of their addresses to ``sample`` (for a dry run to show).
 
     Runs on the import's own connection, whose temporary `directory_seen` table lists the rows
     the run found unchanged (the others it wrote carry ``seen_run = run_id``). A local account
@@ -77,6 +63,8 @@ async def retire(conn: AsyncConnection, run_id: int) -> int:
     # NOT EXISTS, not NOT IN: PostgreSQL plans it as a hash anti-join whatever the size.
     unchanged = sa.exists().where(seen_table.c.id == mailbox.c.id)
     stale = mailbox.c.national & (mailbox.c.seen_run < run_id) & ~unchanged
+    first = sa.select(mailbox.c.address).where(stale).order_by(mailbox.c.address).limit(sample_size)
+    sample.extend((await conn.execute(first)).scalars())
     await store_fts.unindex_where(conn, stale & ~mailbox.c.local)
     deleted = await conn.execute(sa.delete(mailbox).where(stale & ~mailbox.c.local))
     kept = await conn.execute(
@@ -93,26 +81,6 @@ async def retire(conn: AsyncConnection, run_id: int) -> int:
     await conn.execute(sa.delete(practitioner).where(~referenced_person.exists()))
     await conn.execute(sa.delete(organisation).where(~referenced_structure.exists()))
     return deleted.rowcount + kept.rowcount
-
-
-async def finish_run(engine: AsyncEngine, run_id: int, counts: dict[str, int], done: bool) -> None:
-    """Close an import run with its counts; ``done`` is False when retirement was skipped."""
-    async with engine.begin() as conn:
-        await conn.execute(
-            import_run.update()
-            .where(import_run.c.id == run_id)
-            .values(finished_at=datetime.now(UTC), status="done" if done else "partial", **counts)
-        )
-
-
-async def fail_run(engine: AsyncEngine, run_id: int) -> None:
-    """Mark a run that stopped on an error; what its committed batches wrote stays valid."""
-    async with engine.begin() as conn:
-        await conn.execute(
-            import_run.update()
-            .where(import_run.c.id == run_id)
-            .values(finished_at=datetime.now(UTC), status="failed")
-        )
 
 
 async def upsert_local(engine: AsyncEngine, entry: DirectoryEntry) -> None:

@@ -1,9 +1,9 @@
 """Writing batches of imported lines: the hot path of the national import.
 
 Rows reach the driver as tuples through statements compiled once per dialect: SQLAlchemy's
-per-row parameter processing cost more than SQLite itself on a million lines. The caller groups
-batches into transactions; a line is written wholly (mailbox, practitioner, structure) or not
-at all.
+per-row parameter processing cost more than SQLite itself on a million lines. Everything runs in
+the caller's one transaction (see `directory.importer`), which commits or rolls back the run
+as a whole.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
@@ -24,6 +25,7 @@ from directory.import_worker import PreparedLine
 from directory.schema import (
     create_directory_indexes,
     drop_deferrable_indexes,
+    import_run,
     mailbox,
     organisation,
     practitioner,
@@ -46,6 +48,22 @@ _pick_updated = itemgetter(*(_INSERTED.index(name) for name in _UPDATED))
 BULK_CACHE_KIB = 49_152
 # Addresses per lookup of existing rows: well under both databases' bound-parameter limits.
 LOOKUP_SLICE = 5000
+# Addresses of each kind of change a `ChangeSample` keeps.
+SAMPLE_SIZE = 5
+
+
+@dataclass(slots=True)
+class ChangeSample:
+    """The first few addresses a run adds, updates and retires, for a dry run to show."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    def note(self, kind: list[str], address: str) -> None:
+        """Keep ``address`` in ``kind`` (one of this sample's lists) while it has room."""
+        if len(kind) < SAMPLE_SIZE:
+            kind.append(address)
 
 
 @dataclass(slots=True)
@@ -97,29 +115,51 @@ class RunState:
     initial_load: bool
 
 
-async def begin_initial_load(engine: AsyncEngine) -> bool:
+async def open_run(conn: AsyncConnection, source: str) -> int:
+    """Record the start of an import run and return its id (the `seen_run` of its rows)."""
+    result = await conn.execute(
+        import_run.insert().values(
+            source=source[:500], started_at=datetime.now(UTC), status="running"
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+async def close_run(
+    conn: AsyncConnection, run_id: int, counts: dict[str, int], status: str
+) -> None:
+    """Close an import run with its counts and how it ended."""
+    await conn.execute(
+        import_run.update()
+        .where(import_run.c.id == run_id)
+        .values(finished_at=datetime.now(UTC), status=status, **counts)
+    )
+
+
+async def begin_initial_load(conn: AsyncConnection) -> bool:
     """If the directory holds no mailbox at all, drop its secondary indexes and say so."""
-    async with engine.begin() as conn:
-        if (await conn.execute(sa.select(mailbox.c.id).limit(1))).first() is not None:
-            return False
-        await conn.run_sync(drop_deferrable_indexes)
+    if (await conn.execute(sa.select(mailbox.c.id).limit(1))).first() is not None:
+        return False
+    await conn.run_sync(drop_deferrable_indexes)
     return True
 
 
 async def end_initial_load(conn: AsyncConnection, state: RunState) -> None:
     """Build the indexes dropped by `begin_initial_load`, before anything (retirement) needs
-    them; runs even when the import failed."""
+    them, within the run's transaction."""
     if state.initial_load:
-        async with conn.begin():
-            await conn.run_sync(create_directory_indexes)
-            await store_fts.rebuild(conn)
+        await conn.run_sync(create_directory_indexes)
+        await store_fts.rebuild(conn)
         state.initial_load = False
 
 
 async def write_batch(
-    conn: AsyncConnection, state: RunState, lines: Sequence[PreparedLine]
+    conn: AsyncConnection, state: RunState, lines: Sequence[PreparedLine], sample: ChangeSample
 ) -> BatchOutcome:
-    """Write one batch of validated lines within the caller's transaction."""
+    """Write one batch of validated lines within the caller's transaction; note the first
+    changed addresses in ``sample``."""
     run_id = state.run_id
     outcome = BatchOutcome()
     first_line: dict[str, int] = {}
@@ -149,7 +189,9 @@ async def write_batch(
             changed.append(line)
             if row is None:
                 inserts.append(values)
+                sample.note(sample.added, line.mailbox[0])
                 continue
+            sample.note(sample.updated, line.mailbox[0])
             updates.append((*_pick_updated(values), row.id))
             if row.listed and row.search_text != line.mailbox[SEARCH_TEXT]:
                 reindex.append((row.id, row.search_text, line.mailbox[SEARCH_TEXT]))
@@ -187,9 +229,12 @@ async def _write_mailboxes(
     reindex: list[tuple[int, str, str]],
     initial_load: bool,
 ) -> None:
-    if inserts:
+    if inserts and conn.dialect.name == "postgresql":
+        await _copy(conn, mailbox.name, _INSERTED, inserts)
+    elif inserts:
         insert = mailbox.insert().values({name: sa.bindparam(name) for name in _INSERTED})
         await _executemany(conn, "mailbox-insert", insert, _INSERTED, inserts)
+    if inserts:
         await store_fts.remember_words(conn, (values[SEARCH_TEXT] for values in inserts))
         if store_fts.applies(conn) and not initial_load:
             # Inside this write transaction SQLite numbered the new rows max+1, max+2, ...
@@ -232,6 +277,17 @@ def _upsert(conn: AsyncConnection, table: sa.Table, columns: Sequence[str]) -> s
 def _update(columns: Sequence[str]) -> sa.Update:
     values: dict[str, Any] = {name: sa.bindparam(f"v_{name}") for name in columns}
     return sa.update(mailbox).where(mailbox.c.id == sa.bindparam("v_row_id")).values(values)
+
+
+async def _copy(
+    conn: AsyncConnection, table: str, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL's COPY through asyncpg, inside the run's transaction: new rows in one stream
+    instead of one INSERT each (the import's largest write on a first load)."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(table, records=rows, columns=list(names))
 
 
 _compiled: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}

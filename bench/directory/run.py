@@ -1,13 +1,15 @@
 """Benchmark of the directory: import of a large extraction, then search latency.
 
     python bench/directory/run.py [--rows 1000000] [--queries 2000] [--postgres-queries 500]
-                                  [--file PATH]
+                                  [--file PATH] [--no-search]
 
 Generates the extraction under /tmp unless --file is given, imports it into a fresh SQLite
 database (WAL) and, when MSS_TEST_POSTGRES_URL is set, into a fresh PostgreSQL schema; prints
-import time, peak memory (this process, and the reader process it starts), the time of a second,
-unchanged import, and search latency p50/p99 over a mix of realistic queries (names, given
-names, prefixes as typed, cities, postcodes, specialties, several words, structures).
+import time, peak memory (this process, and the reader processes it starts), CPU seconds of the
+whole process tree and the time of a second, unchanged import, each with the load average
+beside it (the machine is shared), then (unless --no-search) search latency p50/p99 over a mix
+of realistic queries (names, given names, prefixes as typed, cities, postcodes, specialties,
+several words, structures).
 """
 
 from __future__ import annotations
@@ -125,8 +127,13 @@ def _cpu_seconds() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
-def _children_peak_mib(parent: str) -> float:
-    peak = 0.0
+def _load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+def _children_peak_mib(parent: str) -> dict[str, float]:
+    """Peak RSS of each live child process, by pid."""
+    peaks: dict[str, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -135,25 +142,33 @@ def _children_peak_mib(parent: str) -> float:
         except OSError:
             continue
         if fields[1] == parent:
-            peak = max(peak, _high_water_mib(entry.name))
-    return peak
+            peaks[entry.name] = _high_water_mib(entry.name)
+    return peaks
 
 
 async def watch_children(peaks: dict[str, float]) -> None:
-    """Record the peak memory of this process's children (the import's reader) until cancelled.
+    """Record the peak memory of each child of this process (the import's readers) until
+    cancelled; their sum bounds the readers' share of the tree's peak from above.
 
     Read from /proc while they run: a child's own getrusage figure would also count the parent
     image it was forked from.
     """
     me = str(os.getpid())
     while True:
-        peak = await asyncio.to_thread(_children_peak_mib, me)
-        peaks["reader"] = max(peaks.get("reader", 0.0), peak)
+        for pid, peak in (await asyncio.to_thread(_children_peak_mib, me)).items():
+            peaks[pid] = max(peaks.get(pid, 0.0), peak)
         await asyncio.sleep(0.5)
 
 
 async def measure(label: str, engine: AsyncEngine, path: Path, queries: list[str]) -> None:
-    """Import ``path`` twice and time ``queries``; print the figures."""
+    """Import ``path`` twice and time ``queries`` (if any); print the figures."""
+    await measure_import(label, engine, path)
+    if queries:
+        await measure_search(label, DirectoryService(engine, ()), queries)
+
+
+async def measure_import(label: str, engine: AsyncEngine, path: Path) -> None:
+    """Import ``path`` into an empty directory, then again unchanged; print the figures."""
     async with engine.begin() as conn:
         await conn.run_sync(create_directory_schema)
     service = DirectoryService(engine, ())
@@ -167,22 +182,31 @@ async def measure(label: str, engine: AsyncEngine, path: Path, queries: list[str
     print(
         f"[{label}] import: {report.lines} lines in {report.seconds:.1f} s "
         f"({report.lines / report.seconds:,.0f} lines/s), {report.added} added, "
-        f"{report.rejected} rejected"
+        f"{report.rejected} rejected; {_load()}"
     )
     print(
-        f"[{label}] CPU time: importer process {own_cpu:.0f} s, reader process "
-        f"{reader_cpu:.0f} s (on an idle machine the import takes about the larger of the two, "
-        "plus the database server's share on PostgreSQL)"
+        f"[{label}] CPU time: importer process {own_cpu:.0f} s, reader processes "
+        f"{reader_cpu:.0f} s, {own_cpu + reader_cpu:.0f} s in all (the database server's "
+        f"share on PostgreSQL not counted); {_load()}"
     )
+    readers = sum(peaks.values())
+    own = _high_water_mib("self")
     print(
-        f"[{label}] peak RSS: importer process {_high_water_mib('self'):.0f} MiB (since start), "
-        f"reader process {peaks.get('reader', 0.0):.0f} MiB"
+        f"[{label}] peak RSS: importer process {own:.0f} MiB (since start), reader processes "
+        f"{readers:.0f} MiB ({len(peaks)} of them, peaks summed), tree at most "
+        f"{own + readers:.0f} MiB"
     )
+    cpu_before = _cpu_seconds()
     again = await service.import_file(path)
+    cpu = sum(_cpu_seconds()) - sum(cpu_before)
     print(
-        f"[{label}] second import, nothing changed: {again.seconds:.1f} s, "
-        f"{again.unchanged} unchanged, {again.retired} retired"
+        f"[{label}] second import, nothing changed: {again.seconds:.1f} s, {cpu:.0f} CPU s, "
+        f"{again.unchanged} unchanged, {again.retired} retired; {_load()}"
     )
+
+
+async def measure_search(label: str, service: DirectoryService, queries: list[str]) -> None:
+    """Time ``queries`` after a warm-up; print p50/p99."""
     for query in queries[:WARM_UP]:
         await service.search(query)
     latencies = []
@@ -207,6 +231,7 @@ async def main() -> None:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--postgres-queries", type=int, default=500)
     parser.add_argument("--file", type=Path)
+    parser.add_argument("--no-search", action="store_true", help="import figures only")
     args = parser.parse_args()
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
@@ -221,7 +246,7 @@ async def main() -> None:
                 f"generated {stats.rows} lines ({sum(stats.broken.values())} broken), "
                 f"{path.stat().st_size / 2**20:.0f} MiB, in {time.monotonic() - started:.0f} s"
             )
-        queries = query_mix(args.queries + WARM_UP)
+        queries = [] if args.no_search else query_mix(args.queries + WARM_UP)
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
         async with sqlite_engine(work) as engine:
             await measure("sqlite", engine, path, queries)

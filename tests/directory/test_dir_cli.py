@@ -58,5 +58,5 @@ def test_too_few_valid_lines_exit_non_zero(generator: ModuleType, tmp_path: Path
     runner = CliRunner()
     assert runner.invoke(app, ["import", str(source), "--database-url", url]).exit_code == 0
     result = runner.invoke(app, ["import", str(broken), "--database-url", url])
-    assert result.exit_code == 1 and "nothing was retired" in result.output, result.output
-    assert "0 retired" in result.output
+    assert result.exit_code == 1 and "nothing was changed" in result.output, result.output
+    assert "too few valid lines" in result.output

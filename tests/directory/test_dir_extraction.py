@@ -69,7 +69,11 @@ def test_lines_of_the_wrong_shape_are_reported(rows: RowFactory) -> None:
         (4, "line: must end with a separator, as the header does"),
         (5, None),
         (6, f"line: longer than {MAX_LINE_BYTES} bytes"),
-        (7, "line: not valid UTF-8"),
+        (
+            7,
+            "line: not valid UTF-8 at byte 5 (field 2): 0xFF, 'ÿ' in Latin-1; "
+            "the file must be UTF-8 throughout",
+        ),
     ]
 
 

@@ -47,7 +47,9 @@ async def test_generated_file_good_lines_in_broken_lines_reported(
     assert all(r.line >= 2 for r in report.rejections)
     reasons = [r.reason for r in report.rejections]
     assert sum("duplicate of line" in r for r in reasons) == stats.broken["duplicate"]
-    assert sum(r == "line: not valid UTF-8" for r in reasons) == stats.broken["utf8"]
+    assert (
+        sum(r.startswith("line: not valid UTF-8 at byte") for r in reasons) == stats.broken["utf8"]
+    )
     assert sum("fields where the header has" in r for r in reasons) == stats.broken["field-count"]
     assert sum("Type de BAL: 'XYZ'" in r for r in reasons) == stats.broken["mailbox-type"]
     # Nothing half-written: every mailbox is there with its practitioner and structure.
@@ -127,7 +129,7 @@ async def test_a_file_without_valid_lines_retires_nothing(
     empty = tmp_path / "empty.txt"
     empty.write_text(rows.text([]), encoding="utf-8")
     report = await service.import_file(empty)
-    assert report.retirement_skipped and report.retired == 0
+    assert not report.applied
     assert await _count(service, mailbox) == 1
 
 
@@ -142,7 +144,7 @@ async def test_a_latin1_body_under_a_utf8_header_retires_nothing(
     mixed = tmp_path / "mixed.txt"
     mixed.write_bytes(header.encode("utf-8") + b"\n" + body.encode("latin-1"))
     report = await service.import_file(mixed)
-    assert report.rejected == 20 and report.retirement_skipped and report.retired == 0
+    assert report.rejected == 20 and not report.applied
     assert [r.line for r in report.rejections] == list(range(2, 22))
     assert await _count(service, mailbox) == 20
     entry = await service.resolve(people[0]["Adresse BAL"])
@@ -160,13 +162,13 @@ async def test_retirement_needs_the_valid_share(
     broken = "".join(f"{n}|broken|\n" for n in range(2))
     short = tmp_path / "short.txt"
     short.write_text(header + "\n" + body + broken, encoding="utf-8")
-    # 10 valid lines of 12 (83 %): under the default share nothing is retired...
+    # 10 valid lines of 12 (83 %): under the default share nothing changes...
     refused = await service.import_file(short)
-    assert refused.retirement_skipped and refused.retired == 0
+    assert not refused.applied and refused.retired == 10
     assert await _count(service, mailbox) == 20
     # ...and with a lower share configured the ten vanished entries go.
     accepted = await service.import_file(short, min_valid_share=0.8)
-    assert not accepted.retirement_skipped and accepted.retired == 10
+    assert accepted.applied and accepted.retired == 10
 
 
 async def test_a_file_that_is_not_an_extraction_writes_nothing(
@@ -198,7 +200,7 @@ async def test_red_list_survives_reimport(
     assert [e.address for e in (await service.search("secrete")).entries] == [person["Adresse BAL"]]
 
 
-async def test_a_failed_import_keeps_what_it_committed_and_its_indexes(
+async def test_a_failed_import_changes_nothing_and_keeps_its_indexes(
     service: DirectoryService, rows: RowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "x.txt"
@@ -215,7 +217,6 @@ async def test_a_failed_import_keeps_what_it_committed_and_its_indexes(
 
     monkeypatch.setattr(import_readers, "INLINE_BYTES", 0)  # the worker process, killed early
     monkeypatch.setattr(importer, "BATCH_SIZE", 10)
-    monkeypatch.setattr(importer, "COMMIT_ROWS", 10)
     monkeypatch.setattr(store_import, "write_batch", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         await service.import_file(path)
@@ -226,15 +227,32 @@ async def test_a_failed_import_keeps_what_it_committed_and_its_indexes(
             lambda sync: {i["name"] for i in sa.inspect(sync).get_indexes("directory_mailbox")}
         )
     assert "directory_mailbox_ranked" in indexes
-    assert await _count(service, mailbox) == 10
-    assert len((await service.search("jean", limit=50)).entries) == 10
+    assert await _count(service, mailbox) == 0
 
     monkeypatch.setattr(store_import, "write_batch", real)
     report = await service.import_file(path)
-    assert (report.added, report.unchanged) == (20, 10)
+    assert (report.added, report.unchanged) == (30, 0)
 
 
 async def test_schema_creation_is_idempotent(service: DirectoryService) -> None:
     for _ in range(2):
         async with service.engine.begin() as conn:
             await conn.run_sync(create_directory_schema)
+
+
+async def test_several_reader_processes_give_the_same_import_as_one_thread(
+    engine: Any, generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "Extraction_Correspondance_MSSante_202611230000.txt"
+    generator.write_extraction(path, 1500, broken_share=0.05, seed=11)
+    single = await DirectoryService(engine, ()).import_file(path, dry_run=True)
+    assert single.rejected > 10
+    # Chunks of a few lines dealt to three processes, read back in file order.
+    monkeypatch.setattr(import_readers, "INLINE_BYTES", 0)
+    monkeypatch.setattr(import_readers, "CHUNK_BYTES", 7001)
+    monkeypatch.setattr(import_readers, "WORKERS", 3)
+    parallel = await DirectoryService(engine, ()).import_file(path)
+    assert parallel.applied and parallel.lines == single.lines == 1500
+    assert parallel.rejections == single.rejections
+    assert (parallel.added, parallel.rejected) == (single.added, single.rejected)
+    assert await _count(DirectoryService(engine, ()), mailbox) == single.added
