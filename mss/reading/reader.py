@@ -3,10 +3,11 @@ summaries and contents (IMAP FETCH, SEARCH and SORT use it).
 
 Implementation notes. A reader belongs to one session and one selected mailbox; it holds the
 mailbox's index (mss/reading/index.py), shared with the other sessions of the same account on
-the same store through :class:`IndexCache`. The first read loads and decrypts the stored index in one
-query and one decryption; messages it lacks are read in batched queries and opened (X25519) on
-the opening threads, then added. Contents are read one query per batch and decrypted on the
-threads when the batch is large, so the event loop keeps serving other sessions. ``save`` writes
+the same store through :class:`IndexCache`. The first read loads and decrypts the stored index
+in one query and one decryption; messages it lacks are read in batched queries and opened
+(X25519) on the opening threads, then added. Contents are read one query per batch and
+decrypted on the threads when the batch is large, so the event loop keeps serving other
+sessions. ``save`` writes
 the index back when it has grown or shrunk enough, under a generation check: a session that lost
 the race merges the stored entries and tries once more; failing again, it leaves the write to a
 later session (the index is a cache, never the truth).
