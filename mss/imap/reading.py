@@ -1,24 +1,24 @@
-"""The selected mailbox's reader (mss/reading): one per selected view, made on first use.
+"""The session's reader of its selected mailbox (mss/reading), made on first use.
 
-Held beside the view rather than in it, so that the view stays what it is (numbering and flags)
-and the reader, with the mailbox index it keeps alive, goes when the view does.
+Held beside the session rather than in the view, so that the view stays what it is (numbering
+and flags); kept while the session lives and selects the same mailbox again (a client that
+re-selects its INBOX finds its index decoded), replaced when it selects another.
 """
 
 from __future__ import annotations
 
 import weakref
 
-from mss.imap.selected import SelectedMailbox
 from mss.imap.state import SessionState
 from mss.reading.reader import MailboxReader
 
-_readers: weakref.WeakKeyDictionary[SelectedMailbox, MailboxReader] = weakref.WeakKeyDictionary()
+_readers: weakref.WeakKeyDictionary[SessionState, MailboxReader] = weakref.WeakKeyDictionary()
 
 
 def reader_of(state: SessionState) -> MailboxReader:
-    view = state.mailbox
-    reader = _readers.get(view)
-    if reader is None:
-        reader = MailboxReader(state.store, state.account.keys, view.mailbox)
-        _readers[view] = reader
+    mailbox = state.mailbox.mailbox
+    reader = _readers.get(state)
+    if reader is None or not reader.reads(mailbox):
+        reader = MailboxReader(state.store, state.account.keys, mailbox)
+        _readers[state] = reader
     return reader

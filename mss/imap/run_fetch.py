@@ -76,7 +76,7 @@ async def _sources(
             sources.append(
                 None
                 if found is None  # expunged between reading the index and the messages
-                else FetchSource(view.entry(uid), view.flags_of(uid), found[0].summary, found[1])
+                else FetchSource(view.entry(uid), view.flags_of(uid), None, found[1], found[0])
             )
         return sources
     opened = await reader.messages(batch)
@@ -85,7 +85,7 @@ async def _sources(
         sources.append(
             None
             if message is None
-            else FetchSource(view.entry(uid), view.flags_of(uid), message.summary)
+            else FetchSource(view.entry(uid), view.flags_of(uid), indexed=message)
         )
     return sources
 

@@ -16,28 +16,34 @@ delivery cannot make it wrong: at worst it lacks entries, and the reader opens t
 rows. Messages delivered since the last write (delivery runs without the owner's keys) are
 opened from their sealed rows and added.
 
-The plaintext is a version octet then, per message, UID, object id, content key and the summary
-as ``mss.mailcrypto.encode_summary`` writes it (unpadded). Summaries are decoded on first use,
-not at load: a client reading one message of a large mailbox pays for one.
+Beside each summary the index keeps renderings a front end asked to memoise (IMAP's ENVELOPE
+and BODYSTRUCTURE, as Dovecot's cache keeps them): a resync then sends stored octets without
+decoding any summary.
+
+The plaintext is a version octet then, per message, UID, object id, content key, the summary as
+``mss.mailcrypto.encode_summary`` writes it (unpadded), and the renderings (name, octets).
+Summaries are decoded on first use, not at load: a client reading one message of a large mailbox
+pays for one.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from crypto import ContentKey
 from crypto.objects import OBJECT_ID_BYTES
 from mss.mailcrypto import MessageSummary, decode_summary, encode_summary
 
-VERSION = b"\x01"
-_ENTRY = struct.Struct(f">Q{OBJECT_ID_BYTES}s32sI")
+VERSION = b"\x02"
+_ENTRY = struct.Struct(f">Q{OBJECT_ID_BYTES}s32sIH")
+_RENDERING = struct.Struct(">BI")
 
 
 class IndexedMessage:
     """One message's opened key and summary; the summary is decoded when first asked for."""
 
-    __slots__ = ("_encoded", "_summary", "key", "object_id")
+    __slots__ = ("_encoded", "_summary", "key", "object_id", "rendered", "renderings")
 
     def __init__(
         self,
@@ -45,11 +51,25 @@ class IndexedMessage:
         key: ContentKey,
         summary: MessageSummary | None = None,
         encoded: bytes | None = None,
+        renderings: dict[bytes, bytes] | None = None,
     ) -> None:
         self.object_id = object_id
         self.key = key
         self._summary = summary
         self._encoded = encoded
+        self.renderings = renderings if renderings is not None else {}
+        self.rendered = False
+        """Whether a rendering was added since the index was read or written."""
+
+    def rendering(self, name: bytes, make: Callable[[MessageSummary], bytes]) -> bytes:
+        """The memoised rendering ``name`` of the summary (at most 255 octets of name), made by
+        ``make`` the first time; kept in the index from its next write."""
+        found = self.renderings.get(name)
+        if found is None:
+            found = make(self.summary)
+            self.renderings[name] = found
+            self.rendered = True
+        return found
 
     @property
     def summary(self) -> MessageSummary:
@@ -94,7 +114,14 @@ class MailboxIndex:
         threshold = max(1, len(live) // 50)
         if self.generation == 0:
             return bool(self.entries)
-        return self.added + dead >= threshold
+        rendered = sum(1 for message in self.entries.values() if message.rendered)
+        return self.added + dead + rendered >= threshold
+
+    def written(self, generation: int) -> None:
+        """The stored copy is now this index, as generation ``generation``."""
+        self.generation, self.added = generation, 0
+        for message in self.entries.values():
+            message.rendered = False
 
     def encode(self, live: Iterable[int]) -> bytes:
         """The plaintext, keeping only the messages in ``live``."""
@@ -103,8 +130,15 @@ class MailboxIndex:
         for uid in sorted(uid for uid in self.entries if uid in kept):
             message = self.entries[uid]
             encoded = message.encoded()
-            parts.append(_ENTRY.pack(uid, message.object_id, message.key.raw, len(encoded)))
+            renderings = message.renderings
+            parts.append(
+                _ENTRY.pack(uid, message.object_id, message.key.raw, len(encoded), len(renderings))
+            )
             parts.append(encoded)
+            for name, value in renderings.items():
+                parts.append(_RENDERING.pack(len(name), len(value)))
+                parts.append(name)
+                parts.append(value)
         return b"".join(parts)
 
     @classmethod
@@ -115,9 +149,17 @@ class MailboxIndex:
         view = memoryview(plaintext)
         offset = 1
         while offset < len(plaintext):
-            uid, object_id, key, length = _ENTRY.unpack_from(plaintext, offset)
+            uid, object_id, key, length, count = _ENTRY.unpack_from(plaintext, offset)
             offset += _ENTRY.size
             encoded = bytes(view[offset : offset + length])
             offset += length
-            entries[uid] = IndexedMessage(object_id, ContentKey(key), encoded=encoded)
+            renderings: dict[bytes, bytes] = {}
+            for _ in range(count):
+                name_length, value_length = _RENDERING.unpack_from(plaintext, offset)
+                offset += _RENDERING.size
+                name = bytes(view[offset : offset + name_length])
+                offset += name_length
+                renderings[name] = bytes(view[offset : offset + value_length])
+                offset += value_length
+            entries[uid] = IndexedMessage(object_id, ContentKey(key), None, encoded, renderings)
         return cls(generation, entries)

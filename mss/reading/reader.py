@@ -123,6 +123,10 @@ class MailboxReader:
         self._key = (mailbox.account_id, mailbox.id, mailbox.uidvalidity)
         self._index: MailboxIndex | None = None
 
+    def reads(self, mailbox: Mailbox) -> bool:
+        """Whether this reader is for ``mailbox`` (the same, not a re-created one)."""
+        return self._key == (mailbox.account_id, mailbox.id, mailbox.uidvalidity)
+
     def _seal_key(self) -> ContentKey:
         return index_key(self._keys)
 
@@ -199,6 +203,6 @@ class MailboxReader:
                 None, seal_index, self._seal_key(), plaintext, account_id, mailbox_id, uidvalidity
             )
             if await self._store.replace_mailbox_index(mailbox_id, generation, blob):
-                index.generation, index.added = generation + 1, 0
+                index.written(generation + 1)
                 return
             index.merge(await self._stored())

@@ -138,3 +138,20 @@ async def test_dump_holds_no_word_of_an_indexed_summary(runtime: Runtime, canary
     dump = await dump_database(runtime)
     assert canary.encode() not in dump
     assert canary.lower().encode() not in dump
+
+
+async def test_renderings_are_kept_with_the_index(runtime: Runtime) -> None:
+    owner = await _owner(runtime)
+    await deliver(runtime.store, owner.account, "INBOX", sample_message("rendered"))
+    inbox = await _mailbox(runtime, owner)
+    reader = _reader(runtime, owner, inbox)
+    [message] = (await reader.messages([1])).values()
+    message.rendering(b"test/subject", lambda s: (s.structure.envelope.subject or "").encode())
+    await reader.save([1])
+    index = await _reader(runtime, owner, inbox).index()
+    stored = index.entries[1]
+    assert stored.renderings == {b"test/subject": "Résultats rendered".encode()}
+    assert not index.stale([1])
+    # A rendering added later makes the index worth writing again.
+    stored.rendering(b"test/other", lambda s: b"x")
+    assert index.stale([1])
