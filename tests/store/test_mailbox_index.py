@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from mss.accounts import UnlockedAccount
+from mss.config import Settings
 from mss.delivery import deliver
 from mss.reading.reader import IndexCache, MailboxReader
 from mss.runtime import Runtime
@@ -89,13 +90,25 @@ async def test_index_moved_to_another_mailbox_or_account_does_not_open(runtime: 
         assert (await moved.index()).entries == {}, "a blob of another mailbox opened"
 
 
-async def test_index_stays_right_under_concurrent_sessions(runtime: Runtime) -> None:
+async def test_index_stays_right_under_concurrent_sessions(
+    runtime: Runtime, settings: Settings
+) -> None:
     owner = await _owner(runtime)
     for number in range(6):
         await deliver(runtime.store, owner.account, "INBOX", sample_message(f"m{number}"))
     inbox = await _mailbox(runtime, owner)
-    # Two sessions with caches of their own, as in two processes.
-    one, two = _reader(runtime, owner, inbox), _reader(runtime, owner, inbox)
+    # Two sessions as in two server processes: each its own runtime (engines, writer, cache).
+    other = await Runtime.open(settings)
+    try:
+        await _concurrent(runtime, other, owner, inbox)
+    finally:
+        await other.close()
+
+
+async def _concurrent(
+    runtime: Runtime, other: Runtime, owner: UnlockedAccount, inbox: Mailbox
+) -> None:
+    one, two = _reader(runtime, owner, inbox), _reader(other, owner, inbox)
     await one.messages(await _live(runtime, inbox))
     await two.index()
     await one.save(await _live(runtime, inbox))
