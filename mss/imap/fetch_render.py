@@ -137,6 +137,15 @@ def _binary(item: FetchItem, source: FetchSource) -> bytes:
     return b"~" + literal(data) if b"\0" in data else literal(data)
 
 
+def _internal_date(summary: MessageSummary) -> bytes:
+    exact = datetime.datetime.fromtimestamp(summary.internal_date, datetime.UTC)
+    return format_date_time(exact)
+
+
+def _size(summary: MessageSummary) -> bytes:
+    return b"%d" % summary.size
+
+
 def _envelope(summary: MessageSummary) -> bytes:
     return envelope(summary.structure.envelope)
 
@@ -161,10 +170,9 @@ def render(item: FetchItem, source: FetchSource) -> bytes:
     if item.name == FLAGS:
         return flag_list(sorted(source.flags))
     if item.name == INTERNALDATE:
-        exact = source.need_summary().internal_date
-        return format_date_time(datetime.datetime.fromtimestamp(exact, datetime.UTC))
+        return source.memoised(b"imap/internaldate", _internal_date)
     if item.name == RFC822_SIZE:
-        return b"%d" % source.need_summary().size
+        return source.memoised(b"imap/size", _size)
     if item.name == MODSEQ:
         return b"(%d)" % entry.modseq  # RFC 7162 §3.1.4.1
     if item.name == ENVELOPE:
