@@ -320,11 +320,14 @@ async def run(url: str, messages: int, idle: int, repeat: int) -> None:
         for idler in idlers:
             idler.writer.close()
     finally:
-        server.send_signal(signal.SIGTERM)
-        await server.wait()
-        if dovecot_process is not None:
-            dovecot_process.send_signal(signal.SIGTERM)
-            await dovecot_process.wait()
+        try:
+            if server.returncode is None:
+                server.send_signal(signal.SIGTERM)
+            await server.wait()
+        finally:
+            if dovecot_process is not None:
+                dovecot_process.send_signal(signal.SIGTERM)
+                await dovecot_process.wait()
 
 
 async def main() -> None:
