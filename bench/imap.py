@@ -1,6 +1,12 @@
 """IMAP on a large mailbox, against ``mss serve`` in its own process.
 
-    .venv/bin/python bench/imap.py [--messages 10000] [--idle 1000] [--postgres URL]
+    .venv/bin/python bench/imap.py [--messages 10000] [--idle 1000] [--repeat 3] [--postgres URL]
+
+When Dovecot is installed (``dovecot-imapd``), the same messages are put in a throw-away Dovecot
+(bench/imap_dovecot.py) and the two operations of issue 15 are timed on both, interleaved, best of
+``--repeat``: SELECT + ``UID FETCH 1:* (UID FLAGS ENVELOPE BODYSTRUCTURE)`` and SELECT +
+``UID FETCH 1:* (BODY.PEEK[])``, with the ratio, the load average, and the CPU seconds the MSS
+server process spent on each (less sensitive than wall time to a shared machine's load).
 
 Prints: the time to SELECT and to ``UID FETCH 1:* (UID FLAGS ENVELOPE BODYSTRUCTURE)`` (what a
 mail client does to resync a folder), to ``UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE)``
@@ -31,6 +37,9 @@ from mss.runtime import Runtime
 from mss.store.migrate import upgrade
 from mss.store.pgnotify import asyncpg_dsn
 from mss.store.records import AccountKind
+
+sys.path.insert(0, str(Path(__file__).parent))
+import imap_dovecot
 
 PASSWORD = "correct horse battery"
 USER = "bench@hopital.example"
@@ -87,6 +96,73 @@ class Client:
                 return received
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds(parent: int, name: str) -> float:
+    """CPU time of the processes called ``name`` whose parent is ``parent`` (Dovecot's ``imap``
+    processes, one per connection, under its master)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        if comm == name and int(fields[1]) == parent:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+SYNC = "UID FETCH 1:* (UID FLAGS ENVELOPE BODYSTRUCTURE)"
+BODIES = "UID FETCH 1:* (BODY.PEEK[])"
+
+
+def server_cpu(label: str, mss_pid: int, dovecot_pid: int) -> float:
+    """CPU seconds so far of the MSS server, or of Dovecot's ``imap`` processes."""
+    if label == "mss":
+        return cpu_seconds(mss_pid)
+    return children_cpu_seconds(dovecot_pid, "imap")
+
+
+async def compare(
+    mss: Client, mss_pid: int, dovecot: Client | None, dovecot_pid: int, repeat: int
+) -> None:
+    """Issue 15's two read operations on both servers, interleaved; best time of ``repeat``
+    (the first MSS run, which builds the mailbox index, is also shown as "first")."""
+    for name, command in (("SELECT + " + SYNC, SYNC), ("SELECT + " + BODIES, BODIES)):
+        times: dict[str, list[float]] = {"dovecot": [], "mss": []}
+        cpus: dict[str, list[float]] = {"dovecot": [], "mss": []}
+        for _ in range(repeat):
+            for label, client in (("dovecot", dovecot), ("mss", mss)):
+                if client is None:
+                    continue
+
+                before = server_cpu(label, mss_pid, dovecot_pid)
+                begin = time.perf_counter()
+                await client.command("SELECT INBOX")
+                await client.command(command)
+                times[label].append(time.perf_counter() - begin)
+                cpus[label].append(server_cpu(label, mss_pid, dovecot_pid) - before)
+        load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+        best = min(times["mss"])
+        line = (
+            f"  {name}: MSS {best:.2f} s, CPU {min(cpus['mss']):.2f} s "
+            f"(first {times['mss'][0]:.2f} s, CPU {cpus['mss'][0]:.2f} s)"
+        )
+        if times["dovecot"]:
+            other, other_cpu = min(times["dovecot"]), min(cpus["dovecot"])
+            line += (
+                f"; Dovecot {other:.2f} s, CPU {other_cpu:.2f} s; MSS / Dovecot "
+                f"{best / other:.1f}x time, {min(cpus['mss']) / max(other_cpu, 0.01):.1f}x CPU"
+            )
+        print(f"{line}; load {load}")
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -94,7 +170,7 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-async def populate(data: Path, url: str, env: dict[str, str], count: int) -> str:
+async def populate(data: Path, url: str, inbox_messages: list[bytes]) -> str:
     settings = load_settings(
         data,
         environ={},
@@ -114,11 +190,11 @@ async def populate(data: Path, url: str, env: dict[str, str], count: int) -> str
     inbox = await runtime.store.get_mailbox(account.id, "INBOX")
     big = await runtime.store.create_mailbox(account.id, "Large")
     assert inbox is not None
-    for start in range(0, count, 200):
+    for start in range(0, len(inbox_messages), 200):
         await asyncio.gather(
             *(
-                deliver(runtime.store, account, inbox, message(n, 3000))
-                for n in range(start, min(count, start + 200))
+                deliver(runtime.store, account, inbox, raw)
+                for raw in inbox_messages[start : start + 200]
             )
         )
     await asyncio.gather(
@@ -128,7 +204,7 @@ async def populate(data: Path, url: str, env: dict[str, str], count: int) -> str
     return app_password
 
 
-async def run(url: str, messages: int, idle: int) -> None:
+async def run(url: str, messages: int, idle: int, repeat: int) -> None:
     data = Path(tempfile.mkdtemp(prefix="mss-bench-imap-"))
     port = free_port()
     env = {
@@ -157,8 +233,9 @@ async def run(url: str, messages: int, idle: int) -> None:
     )
     await init.wait()
     started = time.perf_counter()
+    inbox_messages = [message(n, 3000) for n in range(messages)]
     app_password = await populate(
-        data, url or f"sqlite+aiosqlite:///{data / 'mss.db'}", env, messages
+        data, url or f"sqlite+aiosqlite:///{data / 'mss.db'}", inbox_messages
     )
     print(f"  populated {messages} + 50 messages in {time.perf_counter() - started:.0f} s")
     server = await asyncio.create_subprocess_exec(
@@ -173,7 +250,26 @@ async def run(url: str, messages: int, idle: int) -> None:
         stderr=asyncio.subprocess.DEVNULL,
     )
     context = ssl.create_default_context(cafile=str(data / "tls" / "ca.pem"))
+    dovecot_process = None
+    dovecot: Client | None = None
+    if imap_dovecot.installed():
+        root = Path(tempfile.mkdtemp(prefix="mss-bench-dovecot-"))
+        imap_dovecot.write_maildir(root, {"INBOX": inbox_messages})
+        dovecot_port = free_port()
+        imap_dovecot.configure(root, dovecot_port)
+        dovecot_process = await imap_dovecot.start(root)
+        insecure = ssl.create_default_context()
+        insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
     try:
+        if dovecot_process is not None:
+            for _ in range(600):
+                try:
+                    dovecot = await Client.connect(dovecot_port, insecure)
+                    break
+                except OSError:
+                    await asyncio.sleep(0.05)
+            assert dovecot is not None
+            await dovecot.command(f"LOGIN {imap_dovecot.USER} {imap_dovecot.PASSWORD}")
         for _ in range(600):
             try:
                 client = await Client.connect(port, context)
@@ -181,6 +277,9 @@ async def run(url: str, messages: int, idle: int) -> None:
             except OSError:
                 await asyncio.sleep(0.05)
         await client.command(f'LOGIN "{USER}" "{app_password}"')
+        await compare(
+            client, server.pid, dovecot, dovecot_process.pid if dovecot_process else 0, repeat
+        )
         begin = time.perf_counter()
         await client.command("SELECT INBOX")
         selected = time.perf_counter() - begin
@@ -221,25 +320,34 @@ async def run(url: str, messages: int, idle: int) -> None:
         for idler in idlers:
             idler.writer.close()
     finally:
-        server.send_signal(signal.SIGTERM)
-        await server.wait()
+        try:
+            if server.returncode is None:
+                server.send_signal(signal.SIGTERM)
+            await server.wait()
+        finally:
+            if dovecot_process is not None:
+                dovecot_process.send_signal(signal.SIGTERM)
+                await dovecot_process.wait()
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres", default=os.environ.get("MSS_TEST_POSTGRES_URL", ""))
     args = parser.parse_args()
     print(f"sqlite ({os.cpu_count()} cores):")
-    await run("", args.messages, args.idle)
+    await run("", args.messages, args.idle, args.repeat)
     if args.postgres:
         name = f"mss_bench_{uuid.uuid4().hex[:8]}"
         admin = await asyncpg.connect(asyncpg_dsn(args.postgres))
         await admin.execute(f'CREATE DATABASE "{name}"')
         await admin.close()
         print("postgresql:")
-        await run(args.postgres.rsplit("/", 1)[0] + "/" + name, args.messages, args.idle)
+        await run(
+            args.postgres.rsplit("/", 1)[0] + "/" + name, args.messages, args.idle, args.repeat
+        )
 
 
 if __name__ == "__main__":

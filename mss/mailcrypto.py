@@ -159,9 +159,14 @@ def open_summary(record: MessageRecord, key: ContentKey) -> MessageSummary:
 
 
 def open_content(record: MessageRecord, key: ContentKey, blob: bytes) -> bytes:
+    return open_content_of(record.object_id, key, blob)
+
+
+def open_content_of(object_id: bytes, key: ContentKey, blob: bytes) -> bytes:
+    """The raw message of object ``object_id`` (its key known, e.g. from a mailbox index)."""
     try:
-        padded = decrypt(key, blob, _aad(record.object_id, _CONTENT_PADDED))
+        padded = decrypt(key, blob, _aad(object_id, _CONTENT_PADDED))
     except DecryptionError:
-        return decrypt(key, blob, _aad(record.object_id, _CONTENT))
+        return decrypt(key, blob, _aad(object_id, _CONTENT))
     (pad,) = _LENGTH.unpack_from(padded, len(padded) - _LENGTH.size)
     return padded[: len(padded) - _LENGTH.size - pad]

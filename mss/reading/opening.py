@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from crypto import AccountKeys
 from mss.mailcrypto import MessageSummary, open_content, open_content_key, open_summary
@@ -24,6 +26,8 @@ THREADS = max(1, min(4, os.cpu_count() or 1))
 INLINE_BELOW = 16
 
 Opened = tuple[MessageSummary, bytes | None]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 _pool: ThreadPoolExecutor | None = None
 
@@ -67,3 +71,25 @@ async def open_batch(
         )
     )
     return {uid: opened for part in parts for uid, opened in part}
+
+
+async def run_on_threads(
+    function: Callable[..., list[Result]],
+    items: list[Item],
+    *extra: object,
+    parts: int = THREADS,
+    inline_below: int = INLINE_BELOW,
+) -> list[Result]:
+    """``function(items, *extra)``, split in ``parts`` slices run on the opening threads (inline
+    for fewer than ``inline_below`` items); the results concatenated in order."""
+    if len(items) < inline_below:
+        return function(items, *extra)
+    loop = asyncio.get_running_loop()
+    size = -(-len(items) // parts)
+    results = await asyncio.gather(
+        *(
+            loop.run_in_executor(_executor(), function, items[start : start + size], *extra)
+            for start in range(0, len(items), size)
+        )
+    )
+    return [result for part in results for result in part]

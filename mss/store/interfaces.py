@@ -149,5 +149,17 @@ class MessageStore(Protocol):
     async def vanished_since(self, mailbox_id: int, modseq: int) -> list[int]: ...
 
 
-class Store(AccountStore, MailboxStore, MessageStore, Protocol):
+class IndexStore(Protocol):
+    """The encrypted mailbox indexes (mss/reading/index.py): sealed blobs, never opened here."""
+
+    async def read_mailbox_index(self, mailbox_id: int) -> tuple[int, bytes] | None:
+        """The generation and blob of the mailbox's index, if it has one."""
+        ...
+
+    async def replace_mailbox_index(self, mailbox_id: int, generation: int, blob: bytes) -> bool:
+        """Store ``blob`` if the stored index is still at ``generation`` (0: none yet)."""
+        ...
+
+
+class Store(AccountStore, MailboxStore, MessageStore, IndexStore, Protocol):
     """The whole store, as the services that assemble the server hold it."""

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from mss.store import (
     account_sql,
     correspondent_sql,
+    index_sql,
     mailbox_sql,
     message_sql,
     recent_sql,
@@ -304,6 +305,16 @@ class SqlStore:
     async def get_messages(self, mailbox_id: int, uids: Sequence[int]) -> list[MessageRecord]:
         async with self.database.reader.connect() as conn:
             return await message_sql.select_messages(conn, mailbox_id, uids)
+
+    async def read_mailbox_index(self, mailbox_id: int) -> tuple[int, bytes] | None:
+        async with self.database.reader.connect() as conn:
+            return await index_sql.read(conn, mailbox_id)
+
+    async def replace_mailbox_index(self, mailbox_id: int, generation: int, blob: bytes) -> bool:
+        async def job(conn: AsyncConnection) -> WriteResult[bool]:
+            return WriteResult(await index_sql.replace(conn, mailbox_id, generation, blob))
+
+        return await self.committer.run(job)
 
     async def get_content(self, object_id: bytes) -> bytes:
         async with self.database.reader.connect() as conn:

@@ -8,7 +8,7 @@ content (DESIGN.md "Cryptography": bodies are decrypted only when asked for).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from mss.imap.fetch.encode_body import body, envelope
@@ -35,6 +35,7 @@ from mss.imap.wire.encode import NIL, flag_list, literal
 from mss.imap.wire.errors import CommandError
 from mss.mailcrypto import MessageSummary
 from mss.mime.sections import decoded_body, find_part
+from mss.reading.index import IndexedMessage
 from mss.store.records import MessageIndexEntry
 
 # The exact internal date and size are sealed in the summary; the row's are perturbed (mss.coarse).
@@ -67,12 +68,23 @@ class FetchSource:
     flags: frozenset[str]
     summary: MessageSummary | None = None
     content: bytes | None = None
+    indexed: IndexedMessage | None = None
+    """The message in the mailbox index (mss/reading): its summary, decoded on first use, and
+    memoised renderings."""
 
     def need_summary(self) -> MessageSummary:
         """The summary; loading it is decided by ``needs_summary`` before rendering."""
         if self.summary is None:
-            raise RuntimeError("the summary was not loaded")
+            if self.indexed is None:
+                raise RuntimeError("the summary was not loaded")
+            return self.indexed.summary
         return self.summary
+
+    def memoised(self, name: bytes, make: Callable[[MessageSummary], bytes]) -> bytes:
+        """``make(summary)``, kept in the mailbox index when the message is there."""
+        if self.indexed is None:
+            return make(self.need_summary())
+        return self.indexed.rendering(name, make)
 
     def need_content(self) -> bytes:
         """The content; loading it is decided by ``needs_content`` before rendering."""
@@ -125,6 +137,27 @@ def _binary(item: FetchItem, source: FetchSource) -> bytes:
     return b"~" + literal(data) if b"\0" in data else literal(data)
 
 
+def _internal_date(summary: MessageSummary) -> bytes:
+    exact = datetime.datetime.fromtimestamp(summary.internal_date, datetime.UTC)
+    return format_date_time(exact)
+
+
+def _size(summary: MessageSummary) -> bytes:
+    return b"%d" % summary.size
+
+
+def _envelope(summary: MessageSummary) -> bytes:
+    return envelope(summary.structure.envelope)
+
+
+def _body(summary: MessageSummary) -> bytes:
+    return body(summary.structure.body, extended=False)
+
+
+def _bodystructure(summary: MessageSummary) -> bytes:
+    return body(summary.structure.body, extended=True)
+
+
 def render(item: FetchItem, source: FetchSource) -> bytes:
     """The wire value of ``item`` for the message in ``source``."""
     entry = source.entry
@@ -137,17 +170,17 @@ def render(item: FetchItem, source: FetchSource) -> bytes:
     if item.name == FLAGS:
         return flag_list(sorted(source.flags))
     if item.name == INTERNALDATE:
-        exact = source.need_summary().internal_date
-        return format_date_time(datetime.datetime.fromtimestamp(exact, datetime.UTC))
+        return source.memoised(b"imap/internaldate", _internal_date)
     if item.name == RFC822_SIZE:
-        return b"%d" % source.need_summary().size
+        return source.memoised(b"imap/size", _size)
     if item.name == MODSEQ:
         return b"(%d)" % entry.modseq  # RFC 7162 §3.1.4.1
     if item.name == ENVELOPE:
-        return envelope(source.need_summary().structure.envelope)
-    if item.name in (BODY, BODYSTRUCTURE):
-        structure = source.need_summary().structure
-        return body(structure.body, extended=item.name == BODYSTRUCTURE)
+        return source.memoised(b"imap/envelope", _envelope)
+    if item.name == BODY:
+        return source.memoised(b"imap/body", _body)
+    if item.name == BODYSTRUCTURE:
+        return source.memoised(b"imap/bodystructure", _bodystructure)
     if item.name == RFC822_HEADER:
         return literal(source.need_summary().header)
     if item.name == RFC822_TEXT:

@@ -1,9 +1,10 @@
 """Handler of FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8) with CHANGEDSINCE and VANISHED
 (RFC 7162 §3.1.4.1, §3.2.6).
 
-Implementation notes. Messages are read from the store in batches and their responses sent as
-each batch is done, so memory stays bounded whatever the set; each message's content key is
-unsealed with the session's keys only if an item needs the summary or the content.
+Implementation notes. Messages are read through the session's reader (mss/reading: the
+mailbox's encrypted index, contents one query per batch, decrypted off the event loop) in
+batches, the next batch read while this one is sent, so memory stays bounded whatever the set and
+BODY[] streams as it is decrypted.
 """
 
 from __future__ import annotations
@@ -15,21 +16,20 @@ from mss.imap.fetch.fetch_render import FetchSource, needs_content, needs_summar
 from mss.imap.fetch.parse_fetch import FLAGS, MODSEQ, UID, FetchItem
 from mss.imap.selected.commands_selected import Fetch
 from mss.imap.selected.condstore import enable_condstore
+from mss.imap.selected.reading import reader_of
 from mss.imap.session.state import Done, SessionState
 from mss.imap.wire.codes import BAD, EXPUNGEISSUED, NO
 from mss.imap.wire.encode import fetch_response, untagged
 from mss.imap.wire.errors import CommandError
 from mss.imap.wire.flags import SEEN
 from mss.imap.wire.sequence import SequenceSet
-from mss.reading.opening import open_batch
 from mss.store.records import FlagMode
 
-# Messages read from the store per round (the store's own query chunk), and per round when
-# their contents are needed too (bounding the bodies held in memory); contents are read this many
-# at a time.
+# Messages read per round; with contents, at most this many messages and about this many octets
+# per round (one content query each).
 BATCH = 500
-CONTENT_BATCH = 32
-CONTENT_GROUP = 8
+CONTENT_BATCH = 64
+CONTENT_OCTETS = 2 * 1024 * 1024
 
 
 def _items(state: SessionState, command: Fetch) -> list[FetchItem]:
@@ -62,31 +62,53 @@ async def _mark_seen(state: SessionState, uids: list[int]) -> set[int]:
 async def _sources(
     state: SessionState, batch: list[int], *, summary: bool, content: bool
 ) -> list[FetchSource | None]:
-    """The messages of ``batch`` as FETCH reads them; None for one expunged meanwhile.
-
-    Contents are read a group at a time, one query per group, bounding how many bodies are in
-    memory at once.
-    """
+    """The messages of ``batch`` as FETCH reads them (mss/reading); None for one expunged
+    meanwhile."""
     view = state.mailbox
     if not (summary or content):
         return [FetchSource(view.entry(uid), view.flags_of(uid)) for uid in batch]
-    records = await state.store.get_messages(view.mailbox.id, batch)
-    blobs: dict[int, bytes] | None = None
-    if content:
-        blobs = {}
-        for start in range(0, len(records), CONTENT_GROUP):
-            group = records[start : start + CONTENT_GROUP]
-            read = await state.store.get_contents([r.object_id for r in group])
-            blobs.update((r.uid, read[r.object_id]) for r in group if r.object_id in read)
-    opened = await open_batch(records, state.account.keys, blobs)
+    reader = reader_of(state)
     sources: list[FetchSource | None] = []
+    if content:
+        read = await reader.contents(batch)
+        for uid in batch:
+            found = read.get(uid)
+            sources.append(
+                None
+                if found is None  # expunged between reading the index and the messages
+                else FetchSource(view.entry(uid), view.flags_of(uid), None, found[1], found[0])
+            )
+        return sources
+    opened = await reader.messages(batch)
     for uid in batch:
-        found = opened.get(uid)
-        if found is None:
-            sources.append(None)  # expunged between reading the index and the messages
-        else:
-            sources.append(FetchSource(view.entry(uid), view.flags_of(uid), *found))
+        message = opened.get(uid)
+        sources.append(
+            None
+            if message is None
+            else FetchSource(view.entry(uid), view.flags_of(uid), indexed=message)
+        )
     return sources
+
+
+def _batches(state: SessionState, uids: list[int], content: bool) -> list[list[int]]:
+    """``uids`` cut in batches: BATCH messages, or with contents at most CONTENT_BATCH messages
+    and about CONTENT_OCTETS (by the rows' clear sizes), bounding the bodies held at once."""
+    if not content:
+        return [uids[start : start + BATCH] for start in range(0, len(uids), BATCH)]
+    view = state.mailbox
+    batches: list[list[int]] = []
+    current: list[int] = []
+    octets = 0
+    for uid in uids:
+        size = view.entry(uid).size
+        if current and (len(current) >= CONTENT_BATCH or octets + size > CONTENT_OCTETS):
+            batches.append(current)
+            current, octets = [], 0
+        current.append(uid)
+        octets += size
+    if current:
+        batches.append(current)
+    return batches
 
 
 async def fetch(state: SessionState, command: Fetch) -> Done:
@@ -106,16 +128,14 @@ async def fetch(state: SessionState, command: Fetch) -> Done:
     if not view.readonly and any(item.sets_seen() for item in items):
         flagged = await _mark_seen(state, uids)
     summary, content = needs_summary(items), needs_content(items)
-    size = CONTENT_BATCH if content else BATCH
-    batches = [uids[start : start + size] for start in range(0, len(uids), size)]
-    # Without contents the next batch is read and decrypted (on the opening threads) while this
-    # one is encoded and sent; with contents one batch at a time, bounding the bodies in memory.
+    batches = _batches(state, uids, content)
+    # The next batch is read and decrypted (on the opening threads) while this one is encoded
+    # and sent: at most two batches are in memory at once.
     ahead = _prepare(state, batches, 0, summary=summary, content=content)
     try:
         for index, batch in enumerate(batches):
             sources = await ahead
-            if not content:
-                ahead = _prepare(state, batches, index + 1, summary=summary, content=content)
+            ahead = _prepare(state, batches, index + 1, summary=summary, content=content)
             for uid, source in zip(batch, sources, strict=True):
                 if source is None:
                     missing.append(uid)  # expunged since the view was last refreshed
@@ -125,8 +145,6 @@ async def fetch(state: SessionState, command: Fetch) -> Done:
                     pairs.append((b"FLAGS", render(FetchItem(FLAGS), source)))
                 state.channel.send(fetch_response(view.seq_of(uid), pairs))
             await state.channel.flush()
-            if content:
-                ahead = _prepare(state, batches, index + 1, summary=summary, content=content)
     finally:
         if not ahead.done():
             ahead.cancel()
@@ -134,6 +152,8 @@ async def fetch(state: SessionState, command: Fetch) -> Done:
                 await ahead
         elif not ahead.cancelled():
             ahead.exception()  # retrieved: an error already on its way out is the one reported
+    if summary or content:
+        await reader_of(state).save(view.uids)
     if missing:
         # RFC 5530 §3 EXPUNGEISSUED, as RFC 2180 §4.1.2 suggests for vanished messages.
         raise CommandError(NO, EXPUNGEISSUED, "Some of the requested messages no longer exist")

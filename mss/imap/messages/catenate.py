@@ -18,7 +18,7 @@ from mss.imap.wire.codes import BADURL, NO, Code
 from mss.imap.wire.errors import CommandError, ParseError
 from mss.imap.wire.grammar import Buffer
 from mss.imap.wire.mailbox import normalise
-from mss.reading.opening import open_batch
+from mss.reading.reader import MailboxReader
 
 _SERVER = re.compile(r"(?i)\Aimap://[^/]*")
 _PATH = re.compile(
@@ -50,16 +50,11 @@ async def resolve(state: SessionState, url: str) -> bytes:
         match["uidvalidity"] is not None and int(match["uidvalidity"]) != box.uidvalidity
     ):
         raise _bad(url)
-    records = await state.store.get_messages(box.id, [int(match["uid"])])
-    contents = await state.store.get_contents([record.object_id for record in records])
-    blobs = {
-        record.uid: contents[record.object_id] for record in records if record.object_id in contents
-    }
-    opened = await open_batch(records, state.account.keys, blobs)
+    opened = await MailboxReader(state.store, state.account.keys, box).contents([int(match["uid"])])
     if not opened:
         raise _bad(url)
-    summary, raw = next(iter(opened.values()))
-    assert raw is not None  # opened with its content
+    message, raw = next(iter(opened.values()))
+    summary = message.summary
     data: bytes | None = raw
     if match["section"] is not None:
         wanted = b"[" + unquote_to_bytes(match["section"]) + b"]"

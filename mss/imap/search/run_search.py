@@ -2,8 +2,9 @@
 MODSEQ (RFC 7162 §3.1.5).
 
 Implementation notes. Keys on metadata run on the session's view without touching the store.
-Header keys decrypt each message's summary; BODY and TEXT decrypt the content too, in batches,
-and look at the decoded text of every text part, encapsulated messages included.
+Header keys read each message's summary, BODY and TEXT its content too, in batches through the
+session's reader (mss/reading: the mailbox's encrypted index), and look at the decoded text of
+every text part, encapsulated messages included.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from mss.imap.selected.commands_selected import (
     Search,
 )
 from mss.imap.selected.condstore import enable_condstore
+from mss.imap.selected.reading import reader_of
 from mss.imap.session.state import Done, SessionState
 from mss.imap.wire.encode import string, untagged
 from mss.imap.wire.sequence import SequenceSet
-from mss.mailcrypto import open_content, open_content_key, open_summary
+from mss.mailcrypto import MessageSummary
 from mss.mime import iter_text
-from mss.store.records import MessageRecord
 
 BATCH = 200
 
@@ -57,33 +58,36 @@ async def matching(state: SessionState, key: SearchKey) -> list[int]:
     wanted = needs(key)
     candidates = [uid for uid in view.uids if uid not in view.expunged]
     found: list[int] = []
+    reader = reader_of(state) if wanted.header or wanted.body else None
     for start in range(0, len(candidates), BATCH):
         batch = candidates[start : start + BATCH]
-        records: dict[int, MessageRecord] = {}
-        if wanted.header or wanted.body:
-            records = {r.uid: r for r in await state.store.get_messages(view.mailbox.id, batch)}
-        blobs: dict[bytes, bytes] = {}
-        if wanted.body:
-            blobs = await state.store.get_contents([r.object_id for r in records.values()])
+        summaries: dict[int, MessageSummary] = {}
+        contents: dict[int, bytes] = {}
+        if reader is not None and wanted.body:
+            read = await reader.contents(batch)
+            summaries = {uid: message.summary for uid, (message, _) in read.items()}
+            contents = {uid: raw for uid, (_, raw) in read.items()}
+        elif reader is not None:
+            opened = await reader.messages(batch)
+            summaries = {uid: message.summary for uid, message in opened.items()}
         for uid in batch:
             entry = view.entry(uid)
             header: bytes = b""
             texts: tuple[str, ...] = ()
             date, size = entry.internal_date, entry.size
-            record = records.get(uid)
-            if record is not None:
-                content_key = open_content_key(record, state.account.keys)
-                summary = open_summary(record, content_key)
+            summary = summaries.get(uid)
+            if summary is not None:
                 header, date, size = summary.header, summary.internal_date, summary.size
-                if wanted.body and record.object_id in blobs:
-                    raw = open_content(record, content_key, blobs[record.object_id])
-                    texts = tuple(iter_text(raw, summary.structure))
+                if uid in contents:
+                    texts = tuple(iter_text(contents[uid], summary.structure))
             target = SearchTarget(
                 view.seq_of(uid), uid, view.flags_of(uid), date, size,
                 entry.modseq, header, texts,
             )  # fmt: skip
             if matches(key, target, scope):
                 found.append(uid)
+    if reader is not None:
+        await reader.save(view.uids)
     return found
 
 

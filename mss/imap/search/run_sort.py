@@ -15,9 +15,9 @@ from mss.imap.search.run_search import matching, partial_result
 from mss.imap.search.sort_facts import SortFacts, sort_facts
 from mss.imap.search.threads import ordered_subject, references, render
 from mss.imap.selected.commands_selected import ALL, COUNT, MAX, MIN, PARTIAL
+from mss.imap.selected.reading import reader_of
 from mss.imap.session.state import Done, SessionState
 from mss.imap.wire.encode import string, untagged
-from mss.reading.opening import open_batch
 
 BATCH = 500
 
@@ -40,11 +40,10 @@ async def _facts(state: SessionState, uids: list[int]) -> list[SortFacts]:
     found: list[SortFacts] = []
     for start in range(0, len(uids), BATCH):
         batch = uids[start : start + BATCH]
-        records = await state.store.get_messages(view.mailbox.id, batch)
-        opened = await open_batch(records, state.account.keys, None)
+        opened = await reader_of(state).messages(batch)
         for uid in batch:
             entry = view.entry(uid)
-            summary = opened[uid][0] if uid in opened else None
+            summary = opened[uid].summary if uid in opened else None
             found.append(
                 sort_facts(
                     view.seq_of(uid),
@@ -54,6 +53,7 @@ async def _facts(state: SessionState, uids: list[int]) -> list[SortFacts]:
                     summary.size if summary is not None else entry.size,
                 )
             )
+    await reader_of(state).save(view.uids)
     return found
 
 
