@@ -95,3 +95,8 @@ def label(table: Mapping[str, Code], code: str | None, from_file: str | None) ->
         return from_file
     known = table.get(code) if code is not None else None
     return known.label if known is not None else None
+
+
+def type_with_rule(table: Mapping[str, Code], rule: str) -> str:
+    """The identifier type code of ``table`` checked by ``rule`` ("8" for RPPS, "1" for FINESS)."""
+    return next(code for code, row in table.items() if row.rule == rule)

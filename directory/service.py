@@ -24,7 +24,7 @@ from directory.importer import (
     Rejection,
     import_extraction,
 )
-from directory.model import AddressKind, DirectoryEntry, Organisation, Practitioner, SearchPage
+from directory.model import AddressKind, DirectoryEntry, SearchPage
 from directory.normalise import fold
 
 # X25519 and Ed25519 public keys are both 32 bytes.
@@ -143,30 +143,31 @@ class DirectoryService:
 
     async def practitioners(
         self, query: store_fhir.PractitionerQuery, offset: int, count: int
-    ) -> list[Practitioner]:
-        """Practitioners for the FHIR view (see `directory.store_fhir`)."""
+    ) -> list[store_fhir.PractitionerView]:
+        """Practitioners with their listed mailboxes, for the FHIR view (see
+        `directory.store_fhir`)."""
         return await store_fhir.practitioners(self.engine, query, offset, count)
 
-    async def practitioner(self, national_id: str) -> Practitioner | None:
-        """One practitioner by national id."""
+    async def practitioner(self, national_id: str) -> store_fhir.PractitionerView | None:
+        """One practitioner by national id, with its listed mailboxes."""
         return await store_fhir.practitioner_by_id(self.engine, national_id)
 
     async def organisations(
-        self, name: str | None, identifier: str | None, offset: int, count: int
-    ) -> list[tuple[Organisation, list[str]]]:
-        """Structures with their listed service addresses, for the FHIR view."""
-        return await store_fhir.organisations(self.engine, name, identifier, offset, count)
+        self, query: store_fhir.OrganisationQuery, offset: int, count: int
+    ) -> list[store_fhir.OrganisationView]:
+        """Structures with their listed service mailboxes, for the FHIR view."""
+        return await store_fhir.organisations(self.engine, query, offset, count)
 
-    async def organisation(self, national_id: str) -> tuple[Organisation, list[str]] | None:
+    async def organisation(self, national_id: str) -> store_fhir.OrganisationView | None:
         """One structure by national id, with its listed service addresses."""
         return await store_fhir.organisation_by_id(self.engine, national_id)
 
     async def roles(
         self, query: store_fhir.RoleQuery, offset: int, count: int
-    ) -> list[tuple[int, DirectoryEntry]]:
+    ) -> list[store_fhir.RoleView]:
         """Listed personal mailboxes (PractitionerRoles) with their ids."""
         return await store_fhir.roles(self.engine, query, offset, count)
 
-    async def role(self, role_id: int) -> DirectoryEntry | None:
+    async def role(self, role_id: int) -> store_fhir.RoleView | None:
         """One listed personal mailbox by id."""
         return await store_fhir.role(self.engine, role_id)

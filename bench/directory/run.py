@@ -1,7 +1,7 @@
 """Benchmark of the directory: import of a large extraction, then search latency.
 
     python bench/directory/run.py [--rows 1000000] [--queries 2000] [--postgres-queries 500]
-                                  [--file PATH] [--no-search]
+                                  [--file PATH] [--db PATH] [--no-search]
 
 Generates the extraction under /tmp unless --file is given, imports it into a fresh SQLite
 database (WAL) and, when MSS_TEST_POSTGRES_URL is set, into a fresh PostgreSQL schema; prints
@@ -10,6 +10,9 @@ whole process tree and the time of a second, unchanged import, each with the loa
 beside it (the machine is shared), then (unless --no-search) search latency p50/p99 over a mix
 of realistic queries (names, given names, prefixes as typed, cities, postcodes, specialties,
 several words, structures).
+
+With --db, the SQLite database is kept at PATH: a first run imports into it, later runs only
+time the searches (to profile and tune the search without importing a million lines again).
 """
 
 from __future__ import annotations
@@ -79,9 +82,9 @@ def _sqlite_pragmas(connection: Any, _record: object) -> None:
 
 
 @asynccontextmanager
-async def sqlite_engine(directory: Path) -> AsyncIterator[AsyncEngine]:
-    """A fresh SQLite database in WAL mode."""
-    engine = create_async_engine(f"sqlite+aiosqlite:///{directory / 'directory.db'}")
+async def sqlite_engine(database: Path) -> AsyncIterator[AsyncEngine]:
+    """The SQLite database at ``database`` (created if absent) in WAL mode."""
+    engine = create_async_engine(f"sqlite+aiosqlite:///{database}")
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     try:
         yield engine
@@ -160,18 +163,22 @@ async def watch_children(peaks: dict[str, float]) -> None:
         await asyncio.sleep(0.5)
 
 
-async def measure(label: str, engine: AsyncEngine, path: Path, queries: list[str]) -> None:
-    """Import ``path`` twice and time ``queries`` (if any); print the figures."""
-    await measure_import(label, engine, path)
+async def measure(label: str, engine: AsyncEngine, path: Path | None, queries: list[str]) -> None:
+    """Import ``path`` twice (unless None: the database is filled already) and time
+    ``queries`` (if any); print the figures."""
+    service = DirectoryService(engine, ())
+    if path is not None:
+        await measure_import(label, engine, service, path)
     if queries:
-        await measure_search(label, DirectoryService(engine, ()), queries)
+        await measure_search(label, service, queries)
 
 
-async def measure_import(label: str, engine: AsyncEngine, path: Path) -> None:
-    """Import ``path`` into an empty directory, then again unchanged; print the figures."""
+async def measure_import(
+    label: str, engine: AsyncEngine, service: DirectoryService, path: Path
+) -> None:
+    """Import ``path`` into an empty database, then again unchanged; print the figures."""
     async with engine.begin() as conn:
         await conn.run_sync(create_directory_schema)
-    service = DirectoryService(engine, ())
     peaks: dict[str, float] = {}
     watcher = asyncio.create_task(watch_children(peaks))
     cpu_before = _cpu_seconds()
@@ -206,23 +213,27 @@ async def measure_import(label: str, engine: AsyncEngine, path: Path) -> None:
 
 
 async def measure_search(label: str, service: DirectoryService, queries: list[str]) -> None:
-    """Time ``queries`` after a warm-up; print p50/p99."""
+    """Time ``queries`` after a warm-up; print p50/p99, the load average and the slowest."""
     for query in queries[:WARM_UP]:
         await service.search(query)
-    latencies = []
+    timed: list[tuple[float, str]] = []
     empty = 0
     for query in queries[WARM_UP:]:
         started = time.perf_counter()
         page = await service.search(query)
-        latencies.append((time.perf_counter() - started) * 1000)
+        timed.append(((time.perf_counter() - started) * 1000, query))
         empty += not page.entries
-    latencies.sort()
+    timed.sort()
+    latencies = [ms for ms, _ in timed]
     p99 = latencies[int(len(latencies) * 0.99) - 1]
     print(
         f"[{label}] search over {len(latencies)} queries (page of 20, entries loaded): "
         f"p50 {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms, "
-        f"max {latencies[-1]:.2f} ms; {empty} queries without result"
+        f"max {latencies[-1]:.2f} ms; {empty} queries without result; "
+        f"load average {os.getloadavg()[0]:.2f}"
     )
+    slowest = ", ".join(f"{query!r} {ms:.1f} ms" for ms, query in timed[-5:])
+    print(f"[{label}] slowest: {slowest}")
 
 
 async def main() -> None:
@@ -232,13 +243,15 @@ async def main() -> None:
     parser.add_argument("--postgres-queries", type=int, default=500)
     parser.add_argument("--file", type=Path)
     parser.add_argument("--no-search", action="store_true", help="import figures only")
+    parser.add_argument("--db", type=Path, help="keep the SQLite database here (reused if present)")
     args = parser.parse_args()
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
     with tempfile.TemporaryDirectory(prefix="directory-bench-", dir="/tmp") as scratch:
         work = Path(scratch)
         path = args.file
-        if path is None:
+        reuse = args.db is not None and args.db.exists()
+        if path is None and not reuse:
             path = work / "Extraction_Correspondance_MSSante_bench.txt"
             started = time.monotonic()
             stats = write_extraction(path, args.rows, broken_share=0.005, seed=1)
@@ -248,10 +261,10 @@ async def main() -> None:
             )
         queries = [] if args.no_search else query_mix(args.queries + WARM_UP)
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-        async with sqlite_engine(work) as engine:
-            await measure("sqlite", engine, path, queries)
+        async with sqlite_engine(args.db or work / "directory.db") as engine:
+            await measure("sqlite", engine, None if reuse else path, queries)
         url = os.environ.get("MSS_TEST_POSTGRES_URL")
-        if url:
+        if url and path is not None:
             async with postgres_engine(url) as engine:
                 await measure(
                     "postgresql", engine, path, queries[: WARM_UP + args.postgres_queries]
