@@ -20,6 +20,7 @@ from support import make_settings
 
 ERRORS = 4
 PER_IP = 3
+TOTAL = 5
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
             "data_timeout_seconds": 2.0,
             "max_errors": ERRORS,
             "max_connections_per_ip": PER_IP,
+            "max_connections": TOTAL,
         },
     )
 
@@ -134,6 +136,40 @@ async def test_connections_beyond_the_cap_get_421(server: MailServer) -> None:
     assert all(a.startswith(b"220 ") for a in answers[:PER_IP])
     assert answers[PER_IP].startswith(b"421 4.7.0 ")
     assert answers[PER_IP + 1].startswith(b"220 "), "closing frees the place"
+
+
+async def test_connections_beyond_the_overall_cap_get_421_whatever_their_address(
+    server: MailServer,
+) -> None:
+    """Clients from several addresses, none past its own cap, together meet the overall one."""
+
+    def greetings() -> list[bytes]:
+        sockets: list[socket.socket] = []
+        answers = []
+        sources = ["127.0.0.1"] * PER_IP + ["127.0.0.2"] * (TOTAL - PER_IP) + ["127.0.0.3"]
+        try:
+            for source in sources:
+                sock = socket.create_connection(
+                    ("127.0.0.1", server.port("submission")), 5, source_address=(source, 0)
+                )
+                sockets.append(sock)
+                answers.append(sock.recv(200))
+            sockets.pop(0).close()
+            time.sleep(0.2)
+            again = socket.create_connection(
+                ("127.0.0.1", server.port("submission")), 5, source_address=("127.0.0.3", 0)
+            )
+            sockets.append(again)
+            answers.append(again.recv(200))
+        finally:
+            for sock in sockets:
+                sock.close()
+        return answers
+
+    answers = await asyncio.to_thread(greetings)
+    assert all(a.startswith(b"220 ") for a in answers[:TOTAL])
+    assert answers[TOTAL].startswith(b"421 4.7.0 "), "a first connection from a third address"
+    assert answers[TOTAL + 1].startswith(b"220 "), "closing any connection frees a place"
 
 
 async def test_an_idle_or_stalled_client_gets_421(server: MailServer) -> None:
