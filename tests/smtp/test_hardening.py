@@ -194,3 +194,26 @@ async def test_an_idle_or_stalled_client_gets_421(server: MailServer) -> None:
     assert (await asyncio.to_thread(idle)).startswith(b"421 4.4.2 ")
     code, _ = await asyncio.to_thread(stalled_data)
     assert code == 421
+
+
+async def test_a_message_that_keeps_arriving_may_outlast_the_data_time(server: MailServer) -> None:
+    """The DATA time grows with what arrives (``smtp.data_min_rate``): a large message sent
+    steadily for longer than ``data_timeout_seconds`` (2 s here) is accepted, while the trickle
+    of the test above is not."""
+
+    def steady() -> tuple[int, bytes]:
+        with _signed_in(server) as client:
+            client.mail(DOCTOR)
+            client.rcpt(NURSE)
+            client.putcmd("DATA")
+            assert client.getreply()[0] == 354
+            client.send(f"From: <{DOCTOR}>\r\nTo: <{NURSE}>\r\nSubject: long\r\n\r\n".encode())
+            started = time.monotonic()
+            while time.monotonic() - started < 3.5:
+                client.send(b"x" * 998 + b"\r\n")
+                time.sleep(0.05)  # about 20 KB/s: above the 16 KiB/s minimum
+            client.send(b".\r\n")
+            return client.getreply()
+
+    code, _ = await asyncio.to_thread(steady)
+    assert code == 250
