@@ -217,3 +217,35 @@ async def test_a_message_that_keeps_arriving_may_outlast_the_data_time(server: M
 
     code, _ = await asyncio.to_thread(steady)
     assert code == 250
+
+
+async def test_addresses_that_are_no_addresses_get_553(server: MailServer) -> None:
+    """RFC 5321 §4.2.2 and RFC 3463 §3.2: 553 with 5.1.7 for a sender, 5.1.3 for a recipient,
+    whether aiosmtpd or our own address rules find the syntax wrong; not a policy refusal."""
+
+    def talk(line: bytes) -> tuple[int, bytes]:
+        with _signed_in(server) as client:
+            if line.startswith(b"RCPT"):
+                client.mail(DOCTOR)
+            return _raw(client, line)
+
+    def all_lines() -> list[tuple[int, bytes]]:
+        return [
+            talk(line)
+            for line in (
+                b"MAIL FROM:<not an address>",
+                b"MAIL FROM:<a@@b>",
+                b"RCPT TO:<paul>",
+                b"RCPT TO:<a b@hopital.example>",
+                b"RCPT TO:<paul@>",
+            )
+        ]
+
+    replies = await asyncio.to_thread(all_lines)
+    assert [(code, text[:6]) for code, text in replies] == [
+        (553, b"5.1.7 "),
+        (553, b"5.1.3 "),  # aiosmtpd's own parser: it says 5.1.3 for both
+        (553, b"5.1.3 "),
+        (553, b"5.1.3 "),
+        (553, b"5.1.3 "),
+    ]
