@@ -4,12 +4,16 @@ A session is two random values that only the browser's cookie holds together: th
 and the session key. The server stores
 
 - ``lookup``: a BLAKE2b hash of the session id, to find the row (never the id itself);
-- the account's private keys encrypted under the session key (XChaCha20-Poly1305, with the
-  lookup as associated data so a wrap cannot be moved to another session's row).
+- the account's private keys encrypted under a subkey of the session key (XChaCha20-Poly1305,
+  with the lookup as associated data so a wrap cannot be moved to another session's row).
 
 A database dump therefore holds no usable session, and a server node holds the keys only while it
 answers a request carrying the cookie. The CSRF token is derived from both halves of the cookie:
 the server recomputes it on each request and stores nothing.
+
+The session key itself is used for nothing: each purpose (the wrap in the row, the rows cached in
+memory, the CSRF token) has its own subkey (``crypto.subkeys``), so the token shown in every page
+and the ciphertexts kept in memory bear on no other use of the key.
 
 TOTP secrets and session labels are sealed to the account's X25519 public key
 (``crypto_box_seal``): the server can write them while the account is locked, and reads them
@@ -32,6 +36,7 @@ from nacl.utils import random
 from crypto.content import ContentKey, decrypt, encrypt
 from crypto.errors import DecryptionError
 from crypto.keys import AccountKeys
+from crypto.subkeys import Purpose, derive_subkey
 
 PART_BYTES = 32
 LOOKUP_BYTES = 32
@@ -50,12 +55,21 @@ class SessionToken:
     # The hash under which the server files this session (computed once: every cached row of
     # a page is keyed by it).
     lookup: bytes = field(init=False, compare=False)
+    # One subkey per purpose of the session key (computed once, like the lookup).
+    _wrap_key: ContentKey = field(init=False, compare=False)
+    _cache_key: ContentKey = field(init=False, compare=False)
+    _csrf_key: bytes = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         digest = blake2b(
             self.session_id, digest_size=LOOKUP_BYTES, person=_LOOKUP_PERSON, encoder=RawEncoder
         )
         object.__setattr__(self, "lookup", bytes(digest))
+        wrap = derive_subkey(self.session_key, Purpose.SESSION_WRAP)
+        cache = derive_subkey(self.session_key, Purpose.SESSION_CACHE)
+        object.__setattr__(self, "_wrap_key", ContentKey(wrap))
+        object.__setattr__(self, "_cache_key", ContentKey(cache))
+        object.__setattr__(self, "_csrf_key", derive_subkey(self.session_key, Purpose.SESSION_CSRF))
 
     def __repr__(self) -> str:
         return "SessionToken(<secret>)"
@@ -87,7 +101,7 @@ class SessionToken:
         mac = blake2b(
             self.session_id,
             digest_size=24,
-            key=self.session_key,
+            key=self._csrf_key,
             person=_CSRF_PERSON,
             encoder=RawEncoder,
         )
@@ -99,17 +113,17 @@ class SessionToken:
     def encrypt(self, data: bytes, context: bytes) -> bytes:
         """Anything kept for this session outside the database (see the webmail's row cache)
         is kept only like this: readable again only with the cookie."""
-        return encrypt(ContentKey(self.session_key), data, _CACHE_PREFIX + self.lookup + context)
+        return encrypt(self._cache_key, data, _CACHE_PREFIX + self.lookup + context)
 
     def decrypt(self, blob: bytes, context: bytes) -> bytes:
-        return decrypt(ContentKey(self.session_key), blob, _CACHE_PREFIX + self.lookup + context)
+        return decrypt(self._cache_key, blob, _CACHE_PREFIX + self.lookup + context)
 
     def seal_keys(self, keys: AccountKeys) -> bytes:
         """The account's private keys, readable only with this cookie's session key."""
-        return encrypt(ContentKey(self.session_key), keys.secret(), _AAD_PREFIX + self.lookup)
+        return encrypt(self._wrap_key, keys.secret(), _AAD_PREFIX + self.lookup)
 
     def open_keys(self, sealed: bytes) -> AccountKeys:
-        secret = decrypt(ContentKey(self.session_key), sealed, _AAD_PREFIX + self.lookup)
+        secret = decrypt(self._wrap_key, sealed, _AAD_PREFIX + self.lookup)
         return AccountKeys.from_secret(secret)
 
 

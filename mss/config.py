@@ -143,8 +143,13 @@ class SmtpSettings(_Section):
     messages_per_hour: int = Field(1000, ge=1)
     command_timeout_seconds: float = Field(60.0, gt=0)
     """From the greeting or the last command to the next complete command line."""
-    data_timeout_seconds: float = Field(600.0, gt=0)
-    """From DATA to the final dot (RFC 5321 §4.5.3.2.6: clients wait 10 minutes for it)."""
+    data_timeout_seconds: float = Field(30.0, gt=0)
+    """From DATA to the final dot, plus one second per ``data_min_rate`` octets received: a
+    message that keeps arriving is never cut, a client that drips or stalls meets 421 within
+    tens of seconds (RFC 5321 §4.5.3.2.6 has clients wait 10 minutes for the server, which
+    says nothing of how long the server waits for them)."""
+    data_min_rate: int = Field(16384, ge=1)
+    """Octets per second a DATA must keep up to earn more time than ``data_timeout_seconds``."""
     max_errors: int = Field(10, ge=1)
     """Error replies in one session before 421 and closing."""
     max_connections: int = Field(1000, ge=1)

@@ -143,7 +143,9 @@ class Policy:
         """Submission: envelope sender and From must be the authenticated account's address."""
         try:
             normalised = normalise_address(address)
-        except InvalidAddress:
+        except InvalidAddress as exc:
+            if address:  # the null sender is valid syntax, only not this account's
+                raise PolicyError(Refusal.BAD_ADDRESS, str(exc)) from exc
             normalised = address
         if normalised != account.address:
             raise PolicyError(

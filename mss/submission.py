@@ -211,7 +211,12 @@ class SubmissionService:
         if not addresses:
             raise PolicyError(Refusal.NOT_YOUR_ADDRESS, "The message has no From address")
         for address in addresses:
-            self._policy.check_own_address(account, address)
+            try:
+                self._policy.check_own_address(account, address)
+            except PolicyError as error:
+                # A malformed From is still a From that is not the account's: 550, not the
+                # 553 of a malformed envelope address.
+                raise PolicyError(Refusal.NOT_YOUR_ADDRESS, error.text) from error
 
     async def _file_sent_copy(
         self, account: Account, raw: bytes, structure: MessageStructure

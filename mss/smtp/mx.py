@@ -92,7 +92,11 @@ class MxHandler:
         try:
             await self._policy.check_inbound_sender(sender)
         except PolicyError as error:
-            reply = replies.SENDER_REFUSED.with_text(error.text)
+            reply = (
+                replies.BAD_SENDER_SYNTAX.with_text(error.text)
+                if error.refusal is Refusal.BAD_ADDRESS
+                else replies.SENDER_REFUSED.with_text(error.text)
+            )
             log_refusal(server, "MAIL", reply, sender)
             return str(reply)
         certificate = peer_certificate(server)
@@ -130,11 +134,12 @@ class MxHandler:
             kind = await self._policy.sender_kind(sender)
             await self._policy.check_patient_rules(sender, kind, route, None)
         except PolicyError as error:
-            reply = (
-                replies.UNKNOWN_RECIPIENT.with_text(error.text)
-                if error.refusal is Refusal.UNKNOWN_RECIPIENT
-                else replies.POLICY_REFUSED.with_text(error.text)
-            )
+            if error.refusal is Refusal.UNKNOWN_RECIPIENT:
+                reply = replies.UNKNOWN_RECIPIENT.with_text(error.text)
+            elif error.refusal is Refusal.BAD_ADDRESS:
+                reply = replies.BAD_RECIPIENT_SYNTAX.with_text(error.text)
+            else:
+                reply = replies.POLICY_REFUSED.with_text(error.text)
             log_refusal(server, "RCPT", reply, address)
             return str(reply)
         envelope.accept_recipient(address, options, server.pending_rcpt_dsn, route)

@@ -6,7 +6,8 @@
 - DSN parameters (RFC 3461) are taken out of MAIL and RCPT before aiosmtpd parses the line.
 - Each connection gets an id for its log lines (``mss.context``).
 - A client's cost is bounded (:mod:`mss.smtp.guard`): connections per address and in all,
-  error replies per session, time per command line and per DATA; past a bound the client gets
+  error replies per session, time per command line and per DATA (with more time for a DATA that
+  keeps arriving at a minimum rate); past a bound the client gets
   ``421`` and the connection closes (RFC 5321 §3.8).
 - Addresses that are not UTF-8 get 501 (RFC 6531 §3.3) instead of an internal error.
 """
@@ -57,6 +58,8 @@ class Bounds:
     data_timeout: float
     connections: Level = NO_TALLY
     """Open connections, for the operator's gauge."""
+    data_min_rate: int = 16384
+    """Octets per second that earn a DATA time beyond ``data_timeout``."""
 
 
 class MssSMTP(SMTP):
@@ -70,6 +73,8 @@ class MssSMTP(SMTP):
         self._admitted_ip: str | None = None
         self._closing = False
         self._counted = False
+        self._received = 0
+        self._data_start: tuple[float, int] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -97,7 +102,18 @@ class MssSMTP(SMTP):
             return
         await super()._handle_client()
 
+    def data_received(self, data: bytes) -> None:
+        self._received += len(data)
+        super().data_received(data)
+
     def _timeout_cb(self) -> None:
+        if self._data_start is not None:
+            started, received = self._data_start
+            earned = (self._received - received) / self._bounds.data_min_rate
+            remaining = started + self._bounds.data_timeout + earned - self.loop.time()
+            if remaining > 0:
+                self._reset_timeout(remaining)  # still arriving fast enough: more time
+                return
         log.info("conn=%s timeout", self.connection_id)
         self._close_now(b"421 4.4.2 Timeout: closing the connection")
 
@@ -112,11 +128,14 @@ class MssSMTP(SMTP):
             transport.close()
 
     async def smtp_DATA(self, arg: str | None) -> None:
-        """The whole message, not each line, must arrive within the DATA time."""
+        """The whole message, not each line, must arrive within the DATA time, which grows by
+        one second per ``data_min_rate`` octets received (a slow drip earns nothing)."""
+        self._data_start = (self.loop.time(), self._received)
         self._reset_timeout(self._bounds.data_timeout)
         try:
             await super().smtp_DATA(arg)
         finally:
+            self._data_start = None
             self._reset_timeout()
 
     def _create_envelope(self) -> MssEnvelope:

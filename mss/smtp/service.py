@@ -61,6 +61,7 @@ class SmtpService:
             smtp.max_errors,
             smtp.data_timeout_seconds,
             connections,
+            smtp.data_min_rate,
         )
         self._refresher: asyncio.Task[None] | None = None
 

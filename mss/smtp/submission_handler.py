@@ -111,7 +111,11 @@ class SubmissionHandler:
         try:
             self._submission.check_sender(unlocked.account, address)
         except PolicyError as error:
-            reply = replies.NOT_YOUR_ADDRESS.with_text(error.text)
+            reply = (
+                replies.BAD_SENDER_SYNTAX.with_text(error.text)
+                if error.refusal is Refusal.BAD_ADDRESS
+                else replies.NOT_YOUR_ADDRESS.with_text(error.text)
+            )
             log_refusal(server, "MAIL", reply, address)
             return str(reply)
         if self._sending.exceeded(unlocked.account.address):
@@ -198,6 +202,8 @@ def _refusal_reply(error: PolicyError) -> replies.Reply:
         return replies.RELAY_DENIED.with_text(error.text)
     if error.refusal is Refusal.NOT_YOUR_ADDRESS:
         return replies.NOT_YOUR_ADDRESS.with_text(error.text)
+    if error.refusal is Refusal.BAD_ADDRESS:
+        return replies.BAD_RECIPIENT_SYNTAX.with_text(error.text)
     return replies.POLICY_REFUSED.with_text(error.text)
 
 

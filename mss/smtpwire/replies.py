@@ -31,6 +31,10 @@ AUTH_OK = Reply(235, "2.7.0", "Authentication successful")
 # RFC 3463 §3.2 / RFC 5321 §4.2.3
 UNKNOWN_RECIPIENT = Reply(550, "5.1.1", "No such mailbox here: check the address")
 BAD_DESTINATION_SYNTAX = Reply(501, "5.1.3", "Bad address syntax")
+# RFC 5321 §4.2.2: 553 "mailbox name not allowed (e.g., mailbox syntax incorrect)"; RFC 3463
+# §3.2: X.1.3 bad destination mailbox address syntax, X.1.7 bad sender's mailbox address syntax.
+BAD_RECIPIENT_SYNTAX = Reply(553, "5.1.3", "Bad recipient address syntax")
+BAD_SENDER_SYNTAX = Reply(553, "5.1.7", "Bad sender address syntax")
 TOO_MANY_RECIPIENTS = Reply(452, "4.5.3", "Too many recipients: send the rest in another message")
 MESSAGE_TOO_BIG = Reply(552, "5.3.4", "Message too big for this server")
 BARE_LINE_ENDING = Reply(

@@ -12,6 +12,8 @@ MODSEQs as in ``message_sql.allocate``; its row lock orders concurrent writers, 
 strictly ascending and unique (RFC 3501 §2.3.1.1, RFC 7162 §3.1). A message's rank within its
 mailbox (0 … n-1, in batch order) is added to the first UID and MODSEQ. A mailbox that does not
 exist allocates nothing; the caller then refuses the batch, and the transaction is rolled back.
+Row ids are drawn here (``mss.coarse.random_row_id``), not by the table's sequence, so that the
+copies of one message get unrelated ids.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from mss.coarse import random_row_id
 from mss.store.changes import Change
 from mss.store.errors import NotFound
 from mss.store.records import Appended, NewMessage, encode_flags
@@ -42,15 +45,16 @@ WITH wanted AS (
     SELECT * FROM unnest(CAST(:object_ids AS bytea[]), CAST(:contents AS bytea[]))
 ), new_messages AS (
     INSERT INTO messages
-        (mailbox_id, uid, modseq, flags, internal_date, size, object_id, sealed_key, summary)
-    SELECT r.mailbox_id, a.first_uid + r.rank, a.first_modseq + r.rank, r.flags,
+        (id, mailbox_id, uid, modseq, flags, internal_date, size, object_id, sealed_key, summary)
+    SELECT r.id, r.mailbox_id, a.first_uid + r.rank, a.first_modseq + r.rank, r.flags,
            r.internal_date, r.size, r.object_id, r.sealed_key, r.summary
       FROM unnest(
-               CAST(:mailbox_ids AS bigint[]), CAST(:ranks AS bigint[]),
-               CAST(:flags AS text[]), CAST(:dates AS bigint[]), CAST(:sizes AS bigint[]),
-               CAST(:object_ids AS bytea[]), CAST(:sealed_keys AS bytea[]),
-               CAST(:summaries AS bytea[])
-           ) AS r(mailbox_id, rank, flags, internal_date, size, object_id, sealed_key, summary)
+               CAST(:row_ids AS bigint[]), CAST(:mailbox_ids AS bigint[]),
+               CAST(:ranks AS bigint[]), CAST(:flags AS text[]), CAST(:dates AS bigint[]),
+               CAST(:sizes AS bigint[]), CAST(:object_ids AS bytea[]),
+               CAST(:sealed_keys AS bytea[]), CAST(:summaries AS bytea[])
+           ) AS r(id, mailbox_id, rank, flags, internal_date, size, object_id, sealed_key,
+                  summary)
       JOIN allocated AS a ON a.id = r.mailbox_id
 )
 SELECT id, first_uid, first_modseq, uidvalidity, account_id FROM allocated
@@ -75,6 +79,7 @@ async def append_messages_pg(
             "wanted_counts": list(counts.values()),
             "object_ids": [m.object_id for m in messages],
             "contents": [m.content for m in messages],
+            "row_ids": [random_row_id() for _ in batch],
             "mailbox_ids": [mailbox_id for mailbox_id, _ in batch],
             "ranks": ranks,
             "flags": [encode_flags(m.flags) for m in messages],

@@ -22,6 +22,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from mss.coarse import random_row_id
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -88,7 +90,14 @@ mailboxes = Table(
 messages = Table(
     "messages",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    # Random, not counted: the copies of one message written together must not get adjacent ids
+    # (mss/coarse.py).
+    Column(
+        "id",
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        default=random_row_id,
+    ),
     Column("mailbox_id", ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False),
     Column("uid", BigInteger, nullable=False),
     Column("modseq", BigInteger, nullable=False),

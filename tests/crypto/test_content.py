@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nacl import bindings as sodium
+from nacl.exceptions import CryptoError as NaclCryptoError
 
 from crypto import DecryptionError, decrypt, encrypt, new_content_key
 from crypto.content import CHUNK_BYTES
@@ -64,3 +66,31 @@ def test_any_flipped_bit_is_detected(plaintext: bytes, position: int) -> None:
     blob[position % len(blob)] ^= 0x01
     with pytest.raises(DecryptionError):
         decrypt(key, bytes(blob), b"row")
+
+
+def test_the_version_byte_is_part_of_the_associated_data() -> None:
+    """Issue 13: each framing authenticates its own version byte ahead of the caller's
+    associated data, so no ciphertext can be read back under another framing's rules."""
+    key = new_content_key()
+    one_shot = encrypt(key, b"abc", b"row-1")
+    nonce, sealed = one_shot[1:25], one_shot[25:]
+    opened = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(sealed, b"\x01row-1", nonce, key.raw)
+    assert opened == b"abc"
+    with pytest.raises(NaclCryptoError):
+        sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(sealed, b"row-1", nonce, key.raw)
+
+    stream = encrypt(key, b"y" * (CHUNK_BYTES + 1), b"row-1")
+    body = stream[1:]
+    header = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES
+    first = body[
+        header : header + CHUNK_BYTES + sodium.crypto_secretstream_xchacha20poly1305_ABYTES
+    ]
+    for aad, readable in ((b"\x02row-1", True), (b"row-1", False)):
+        state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        sodium.crypto_secretstream_xchacha20poly1305_init_pull(state, body[:header], key.raw)
+        if readable:
+            chunk, _ = sodium.crypto_secretstream_xchacha20poly1305_pull(state, first, aad)
+            assert chunk == b"y" * CHUNK_BYTES
+        else:
+            with pytest.raises(NaclCryptoError):
+                sodium.crypto_secretstream_xchacha20poly1305_pull(state, first, aad)

@@ -20,6 +20,7 @@ from support import make_settings
 
 ERRORS = 4
 PER_IP = 3
+TOTAL = 5
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
             "data_timeout_seconds": 2.0,
             "max_errors": ERRORS,
             "max_connections_per_ip": PER_IP,
+            "max_connections": TOTAL,
         },
     )
 
@@ -136,6 +138,40 @@ async def test_connections_beyond_the_cap_get_421(server: MailServer) -> None:
     assert answers[PER_IP + 1].startswith(b"220 "), "closing frees the place"
 
 
+async def test_connections_beyond_the_overall_cap_get_421_whatever_their_address(
+    server: MailServer,
+) -> None:
+    """Clients from several addresses, none past its own cap, together meet the overall one."""
+
+    def greetings() -> list[bytes]:
+        sockets: list[socket.socket] = []
+        answers = []
+        sources = ["127.0.0.1"] * PER_IP + ["127.0.0.2"] * (TOTAL - PER_IP) + ["127.0.0.3"]
+        try:
+            for source in sources:
+                sock = socket.create_connection(
+                    ("127.0.0.1", server.port("submission")), 5, source_address=(source, 0)
+                )
+                sockets.append(sock)
+                answers.append(sock.recv(200))
+            sockets.pop(0).close()
+            time.sleep(0.2)
+            again = socket.create_connection(
+                ("127.0.0.1", server.port("submission")), 5, source_address=("127.0.0.3", 0)
+            )
+            sockets.append(again)
+            answers.append(again.recv(200))
+        finally:
+            for sock in sockets:
+                sock.close()
+        return answers
+
+    answers = await asyncio.to_thread(greetings)
+    assert all(a.startswith(b"220 ") for a in answers[:TOTAL])
+    assert answers[TOTAL].startswith(b"421 4.7.0 "), "a first connection from a third address"
+    assert answers[TOTAL + 1].startswith(b"220 "), "closing any connection frees a place"
+
+
 async def test_an_idle_or_stalled_client_gets_421(server: MailServer) -> None:
     def idle() -> bytes:
         with socket.create_connection(("127.0.0.1", server.port("submission")), 5) as sock:
@@ -158,3 +194,58 @@ async def test_an_idle_or_stalled_client_gets_421(server: MailServer) -> None:
     assert (await asyncio.to_thread(idle)).startswith(b"421 4.4.2 ")
     code, _ = await asyncio.to_thread(stalled_data)
     assert code == 421
+
+
+async def test_a_message_that_keeps_arriving_may_outlast_the_data_time(server: MailServer) -> None:
+    """The DATA time grows with what arrives (``smtp.data_min_rate``): a large message sent
+    steadily for longer than ``data_timeout_seconds`` (2 s here) is accepted, while the trickle
+    of the test above is not."""
+
+    def steady() -> tuple[int, bytes]:
+        with _signed_in(server) as client:
+            client.mail(DOCTOR)
+            client.rcpt(NURSE)
+            client.putcmd("DATA")
+            assert client.getreply()[0] == 354
+            client.send(f"From: <{DOCTOR}>\r\nTo: <{NURSE}>\r\nSubject: long\r\n\r\n".encode())
+            started = time.monotonic()
+            while time.monotonic() - started < 3.5:
+                client.send(b"x" * 998 + b"\r\n")
+                time.sleep(0.05)  # about 20 KB/s: above the 16 KiB/s minimum
+            client.send(b".\r\n")
+            return client.getreply()
+
+    code, _ = await asyncio.to_thread(steady)
+    assert code == 250
+
+
+async def test_addresses_that_are_no_addresses_get_553(server: MailServer) -> None:
+    """RFC 5321 §4.2.2 and RFC 3463 §3.2: 553 with 5.1.7 for a sender, 5.1.3 for a recipient,
+    whether aiosmtpd or our own address rules find the syntax wrong; not a policy refusal."""
+
+    def talk(line: bytes) -> tuple[int, bytes]:
+        with _signed_in(server) as client:
+            if line.startswith(b"RCPT"):
+                client.mail(DOCTOR)
+            return _raw(client, line)
+
+    def all_lines() -> list[tuple[int, bytes]]:
+        return [
+            talk(line)
+            for line in (
+                b"MAIL FROM:<not an address>",
+                b"MAIL FROM:<a@@b>",
+                b"RCPT TO:<paul>",
+                b"RCPT TO:<a b@hopital.example>",
+                b"RCPT TO:<paul@>",
+            )
+        ]
+
+    replies = await asyncio.to_thread(all_lines)
+    assert [(code, text[:6]) for code, text in replies] == [
+        (553, b"5.1.7 "),
+        (553, b"5.1.3 "),  # aiosmtpd's own parser: it says 5.1.3 for both
+        (553, b"5.1.3 "),
+        (553, b"5.1.3 "),
+        (553, b"5.1.3 "),
+    ]

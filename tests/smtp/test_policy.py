@@ -168,11 +168,14 @@ async def test_routes_and_own_address(runtime: Runtime) -> None:
     doctor = await runtime.store.get_account(DOCTOR)
     assert doctor is not None
     policy.check_own_address(doctor, "DR@Hopital.example")
-    for address in (PATIENT, "", "not an address"):
+    for address in (PATIENT, ""):
         with pytest.raises(PolicyError) as refused:
             policy.check_own_address(doctor, address)
         assert refused.value.refusal is Refusal.NOT_YOUR_ADDRESS
         assert refused.value.text == (
             f"{address or '<>'} is not an address of {DOCTOR}: send as your own address"
         )
+    with pytest.raises(PolicyError) as refused:
+        policy.check_own_address(doctor, "not an address")
+    assert refused.value.refusal is Refusal.BAD_ADDRESS, "a syntax error, answered 553"
     assert Policy.kind_of_account(doctor) is SenderKind.PROFESSIONAL

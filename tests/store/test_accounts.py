@@ -6,6 +6,7 @@ import pytest
 from nacl.secret import SecretBox
 from sqlalchemy import text
 
+import mss.accounts
 from crypto import Argon2Params, WrappedKey
 from crypto.kdf import derive_password_key, derive_token_key
 from crypto.tokens import normalise
@@ -220,3 +221,24 @@ async def test_a_wrap_moved_to_another_account_opens_nothing(runtime: Runtime) -
         )
     with pytest.raises(AuthenticationFailed):
         await runtime.accounts.authenticate("dr.durand@hopital.example", app_password)
+
+
+async def test_an_unknown_account_costs_one_argon2_run_at_the_configured_cost(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decoy wrap (issue 13): a sign-in for an address that has no account derives a
+    password key exactly as one for a real account, so its answer takes as long; without the
+    decoy, the unknown address is answered at once and its absence shows in the time."""
+    await _account(runtime)
+    runs: list[tuple[str, Argon2Params]] = []
+
+    def counted(password: str, salt: bytes, params: Argon2Params) -> bytes:
+        runs.append((password, params))
+        return derive_password_key(password, salt, params)
+
+    monkeypatch.setattr(mss.accounts, "derive_password_key", counted)
+    for address in ("dr.martin@hopital.example", "nobody@hopital.example", "not an address"):
+        with pytest.raises(AuthenticationFailed):
+            await runtime.accounts.authenticate(address, "wrong password!")
+    assert len(runs) == 3, "one Argon2 run per attempt, known account or not"
+    assert runs[1][1] == runs[2][1] == runs[0][1], "at the cost of a real account's wrap"

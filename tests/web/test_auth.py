@@ -118,6 +118,11 @@ async def test_password_change_rewraps_keys_and_ends_other_sessions(web: Web) ->
     assert wrong.status_code == 403
     weak = await patient.post("/api/account/password", json={"current": PASSWORD, "new": "short"})
     assert weak.status_code == 422
+    guessable = await patient.post(
+        "/api/account/password", json={"current": PASSWORD, "new": "motdepasse"}
+    )
+    assert guessable.status_code == 422
+    assert "trop facile à deviner" in guessable.text, "the patient is told why, in French"
     new = "un nouveau mot de passe"
     changed = await patient.post("/api/account/password", json={"current": PASSWORD, "new": new})
     assert changed.status_code == 200
