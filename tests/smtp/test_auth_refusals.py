@@ -48,3 +48,46 @@ async def test_failed_auth_exchanges_leave_the_session_unauthenticated(
         assert reply.code == 235
         reply = await client.execute_command(f"MAIL FROM:<{DOCTOR}>".encode())
         assert reply.code == 250
+
+
+async def test_the_sasl_exchanges_follow_their_specifications(server: MailServer) -> None:
+    """The challenges and replies themselves: PLAIN's empty challenge (RFC 4954 §4), LOGIN's
+    "Username:" and "Password:" (draft-murchison-sasl-login §2.1), "=" as an empty initial
+    response, and each refusal's own text."""
+    async with server.submission_client() as client:
+        await client.ehlo()
+        reply = await client.execute_command(b"AUTH LOGIN")
+        assert (reply.code, reply.message) == (334, _b64("Username:").decode())
+        reply = await client.execute_command(_b64(DOCTOR))
+        assert (reply.code, reply.message) == (334, _b64("Password:").decode())
+        assert (await client.execute_command(_b64(PASSWORD))).code == 235
+    async with server.submission_client() as client:
+        await client.ehlo()
+        reply = await client.execute_command(b"AUTH LOGIN " + _b64(DOCTOR))
+        assert (reply.code, reply.message) == (334, _b64("Password:").decode())
+        assert (await client.execute_command(_b64(PASSWORD))).code == 235
+    async with server.submission_client() as client:
+        await client.ehlo()
+        reply = await client.execute_command(b"AUTH PLAIN")
+        assert (reply.code, reply.message) == (334, "")
+        reply = await client.execute_command(_b64(f"\0{DOCTOR}\0{PASSWORD}"))
+        assert reply.code == 235
+    async with server.submission_client() as client:
+        await client.ehlo()
+        # "=" is an empty initial response, not base64: LOGIN goes on to the password.
+        reply = await client.execute_command(b"AUTH LOGIN =")
+        assert (reply.code, reply.message) == (334, _b64("Password:").decode())
+        reply = await client.execute_command(_b64(PASSWORD))
+        assert reply.code == 535
+        await _mail_refused(client)
+    refusals = {
+        b"AUTH PLAIN =": "5.5.2 PLAIN expects authzid NUL authcid NUL password",
+        b"AUTH PLAIN !!!!": "5.5.2 Cannot decode the base64 response",
+        b"AUTH LOGIN !!!!": "5.5.2 Cannot decode the base64 response",
+    }
+    for line, text in refusals.items():
+        async with server.submission_client() as client:
+            await client.ehlo()
+            reply = await client.execute_command(line)
+            assert (reply.code, reply.message) == (501, text), line
+            await _mail_refused(client)
