@@ -122,6 +122,7 @@ async def test_failures_are_counted_per_client_address(server: MailServer) -> No
             assert reply.code == 535
         reply = await client.execute_command(b"AUTH PLAIN " + _b64(f"\0{DOCTOR}\0{PASSWORD}"))
         assert reply.code == 454
+        await _mail_refused(client)  # a throttled AUTH authenticates nothing
     elsewhere = server.submission_client()
     elsewhere.source_address = ("127.0.0.2", 0)
     async with elsewhere as client:
