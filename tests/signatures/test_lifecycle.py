@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -66,3 +67,45 @@ def test_a_request_needs_distinct_signers() -> None:
         Request.new([], ordered=True, expires_at=LATER)
     with pytest.raises(ValueError, match="twice"):
         Request.new([PATIENT, PATIENT.upper()], ordered=True, expires_at=LATER)
+
+
+def _refusal(act: Callable[..., object], *args: object) -> str:
+    with pytest.raises(NotAllowed) as refused:
+        act(*args)
+    return str(refused.value)
+
+
+def test_three_ordered_signers_take_their_turns_one_after_the_other() -> None:
+    nurse = "n@hopital.example"
+    request = Request.new([PATIENT, DOCTOR, nurse], ordered=True, expires_at=LATER)
+    request = request.viewed(PATIENT, NOW).signed(PATIENT, NOW)
+    assert [s.state for s in request.signers] == [
+        SignerState.SIGNED,
+        SignerState.SENT,
+        SignerState.WAITING,
+    ]
+    assert _refusal(request.viewed, nurse, NOW) == "this signer cannot act on the request now"
+    request = request.viewed(DOCTOR, NOW).signed(DOCTOR, NOW)
+    assert [s.state for s in request.signers][2] is SignerState.SENT
+    declined = request.declined(nurse, NOW)
+    assert [s.state for s in declined.signers] == [
+        SignerState.SIGNED,
+        SignerState.SIGNED,
+        SignerState.DECLINED,
+    ]
+    assert declined.state is RequestState.DECLINED
+
+
+def test_each_refusal_says_why() -> None:
+    with pytest.raises(ValueError, match=r"^a signature request needs at least one signer$"):
+        Request.new([], ordered=False, expires_at=LATER)
+    with pytest.raises(ValueError, match=r"^a signer appears twice$"):
+        Request.new([PATIENT, PATIENT.upper()], ordered=False, expires_at=LATER)
+    request = Request.new([PATIENT], ordered=False, expires_at=LATER)
+    assert _refusal(request.viewed, DOCTOR, NOW) == "not a signer of this request"
+    assert _refusal(request.signed, PATIENT, NOW) == "the document must be read before it is signed"
+    assert _refusal(request.viewed, PATIENT, LATER) == "the request has expired"
+    assert _refusal(request.expired, NOW) == "the request is not due to expire"
+    cancelled = request.cancelled(NOW)
+    assert _refusal(cancelled.viewed, PATIENT, NOW) == "the request is cancelled"
+    assert _refusal(cancelled.expired, LATER) == "the request is not due to expire"

@@ -57,3 +57,13 @@ def test_recovery_codes_read_back_from_paper_and_hash_per_secret() -> None:
     one, other = pyotp.random_base32(32), pyotp.random_base32(32)
     assert recovery_digest(one, code) == recovery_digest(one, code.upper())
     assert recovery_digest(one, code) != recovery_digest(other, code)
+
+
+def test_the_recovery_digest_is_the_documented_keyed_hash() -> None:
+    """A known answer computed apart from the code under test:
+    KEY=$(printf '%s' 'mss second factor: recovery codes' | openssl dgst -sha256 \
+          -hmac JBSWY3DPEHPK3PXP | awk '{print $2}')
+    printf '%s' abcde23456 | openssl dgst -sha256 -mac HMAC -macopt hexkey:$KEY"""
+    expected = "11704203435a2e80c74565782b792ea132cbdf44a55aa3e185cf9475cc80ebfc"
+    assert recovery_digest("JBSWY3DPEHPK3PXP", "ABCDE-23456").hex() == expected
+    assert recovery_digest("JBSWY3DPEHPK3PXP", " abcde\t23456 ").hex() == expected

@@ -21,20 +21,22 @@ def test_a_genuine_signature_verifies_within_the_window() -> None:
 def test_a_changed_body_or_another_secret_is_refused() -> None:
     secret = new_secret()
     header = sign(secret, 1_000_000, BODY)
-    with pytest.raises(SignatureMismatch, match="does not match"):
+    with pytest.raises(SignatureMismatch, match=r"^signature does not match$"):
         verify(secret, header, BODY.replace(b"delivered", b"displayed"), now=1_000_000)
-    with pytest.raises(SignatureMismatch, match="does not match"):
+    with pytest.raises(SignatureMismatch, match=r"^signature does not match$"):
         verify(new_secret(), header, BODY, now=1_000_000)
 
 
 def test_a_replayed_request_is_refused_even_though_its_signature_is_genuine() -> None:
     secret = new_secret()
     header = sign(secret, 1_000_000, BODY)
-    with pytest.raises(SignatureMismatch, match="tolerance"):
+    with pytest.raises(
+        SignatureMismatch, match=r"^timestamp outside the tolerance: replayed or clock skew$"
+    ):
         verify(secret, header, BODY, now=1_000_000 + 301)
     # Moving the timestamp forward breaks the signature, which covers it.
     forged = header.replace("t=1000000", "t=1000301")
-    with pytest.raises(SignatureMismatch, match="does not match"):
+    with pytest.raises(SignatureMismatch, match=r"^signature does not match$"):
         verify(secret, forged, BODY, now=1_000_301)
 
 
@@ -98,3 +100,54 @@ def test_the_request_goes_to_the_checked_address() -> None:
     assert Target("https://h.example/x", "h.example", "192.0.2.1").pinned_url() == (
         "https://192.0.2.1/x"
     )
+
+
+# Known answers computed apart from the code under test, with
+# printf '%s' '1767225600.<body>' | openssl dgst -sha256 -hmac '<secret>'
+KNOWN_SECRET = "whsec_known-answer"
+KNOWN_MAC = "42e08f749d863b3f4f12c44cb45fbf2a282574fccf04032c45d5af1a2110acf7"
+
+
+def test_the_signature_is_the_documented_hmac_known_answer() -> None:
+    header = sign(KNOWN_SECRET, 1_767_225_600, BODY)
+    assert header == f"t=1767225600,v1={KNOWN_MAC}"
+    assert verify(KNOWN_SECRET, header, BODY, now=1_767_225_600) == 1_767_225_600
+    # The secret is keyed as its UTF-8 bytes.
+    assert sign("whsec_é", 1_767_225_600, b"") == (
+        "t=1767225600,v1=e5662167e9df09743661d68eb1de079bbd0d3ce7b8a9286944816d527c693e84"
+    )
+
+
+def test_the_window_holds_five_minutes_either_side_inclusive() -> None:
+    header = sign(KNOWN_SECRET, 1_000_000, BODY)
+    for now in (1_000_000 - 300, 1_000_000 + 300):
+        assert verify(KNOWN_SECRET, header, BODY, now=now) == 1_000_000
+    for now in (1_000_000 - 301, 1_000_000 + 301):
+        with pytest.raises(
+            SignatureMismatch, match=r"^timestamp outside the tolerance: replayed or clock skew$"
+        ):
+            verify(KNOWN_SECRET, header, BODY, now=now)
+    # A receiver may choose its own tolerance.
+    assert verify(KNOWN_SECRET, header, BODY, now=1_000_010, tolerance=10) == 1_000_000
+    with pytest.raises(
+        SignatureMismatch, match=r"^timestamp outside the tolerance: replayed or clock skew$"
+    ):
+        verify(KNOWN_SECRET, header, BODY, now=1_000_011, tolerance=10)
+
+
+def test_spaces_and_several_v1_values_are_read_as_documented() -> None:
+    header = f"t=1767225600, v1={'0' * 64}, v1={KNOWN_MAC}, v0=ignored"
+    assert verify(KNOWN_SECRET, header, BODY, now=1_767_225_600) == 1_767_225_600
+    # A v1 that matches only in another field's name is not a signature.
+    with pytest.raises(SignatureMismatch, match=r"^signature does not match$"):
+        verify(KNOWN_SECRET, f"t=1767225600,v0={KNOWN_MAC}", BODY, now=1_767_225_600)
+    with pytest.raises(SignatureMismatch, match=r"^no timestamp$"):
+        verify(KNOWN_SECRET, f"v1={KNOWN_MAC}", BODY, now=1_767_225_600)
+
+
+def test_a_new_secret_is_prefixed_and_holds_32_random_bytes() -> None:
+    secrets = {new_secret() for _ in range(3)}
+    assert len(secrets) == 3
+    for secret in secrets:
+        assert secret.startswith("whsec_")
+        assert len(secret) == len("whsec_") + 43  # 32 bytes in unpadded base64url
