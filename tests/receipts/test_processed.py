@@ -151,7 +151,9 @@ async def test_ten_thousand_nested_parts_are_delivered_and_answered_quickly(
     )
     started = time.monotonic()
     await submit(server, DOCTOR, PATIENT, raw)
-    assert time.monotonic() - started < 5
+    # Far above the normal cost (under a second): only a walk of the 10,000 parts, which takes
+    # minutes, fails it, never a loaded machine.
+    assert time.monotonic() - started < 60
     assert len(reports(await read_mailbox(server.runtime, DOCTOR))) == 1
     assert (await read_mailbox(server.runtime, PATIENT))[-1].endswith(raw)
     patient = server.accounts[PATIENT]
