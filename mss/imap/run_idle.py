@@ -18,13 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from mss.generations import KIND as CREDENTIALS
 from mss.imap.codes import BAD, OK
 from mss.imap.commands_auth import Idle
 from mss.imap.encode import continuation, untagged_status
 from mss.imap.errors import CommandError
 from mss.imap.state import Done, SessionEnd, SessionState
 from mss.imap.updates import note, updates
-from mss.generations import KIND as CREDENTIALS
 from mss.store.changes import Change
 
 CREDENTIAL_CHECK_SECONDS = 1.0

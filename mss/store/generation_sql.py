@@ -41,8 +41,6 @@ class SqlGenerationStore:
                     set_={"generation": table.c.generation + 1},
                 ).returning(table.c.generation)
             )
-            return WriteResult(
-                int(result.scalar_one()), [Change("credentials", account_id, 0)]
-            )
+            return WriteResult(int(result.scalar_one()), [Change("credentials", account_id, 0)])
 
         return await self._committer.run(job)
