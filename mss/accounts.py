@@ -125,6 +125,15 @@ class AccountService:
 
     # Unlocking -----------------------------------------------------------------------------
 
+    async def id_of(self, address: str) -> int | None:
+        """The id of an enabled account, without unlocking it (mss/signin.py reads the
+        credential generation before the secret is checked)."""
+        try:
+            account = await self._store.get_account(normalise_address(address))
+        except ValueError:
+            return None
+        return None if account is None or account.disabled else account.id
+
     async def authenticate(self, address: str, secret: str) -> UnlockedAccount:
         """Unlock with the password, an app password or the recovery key."""
         try:

@@ -18,6 +18,7 @@ from mss.api.service import ApiKeyService
 from mss.calendar.service import CalendarService
 from mss.config import Settings
 from mss.correspondents import CorrespondentBook
+from mss.generations import CredentialGenerations
 from mss.inbound import InboundMessage, InboundService
 from mss.metrics.counters import Metrics
 from mss.metrics.delivered import DeliveryCount
@@ -33,6 +34,7 @@ from mss.store.api_repository import SqlApiKeyStore
 from mss.store.calendar_repository import SqlCalendarStore
 from mss.store.changes import ChangeFeed
 from mss.store.database import Database, open_database
+from mss.store.generation_sql import SqlGenerationStore
 from mss.store.queue_repository import SqlQueueStore
 from mss.store.receipt_repository import SqlReceiptLedger
 from mss.store.records import Account
@@ -145,6 +147,7 @@ class Runtime:
             accounts,
             auth_throttle(settings, metrics),
             TotpPresence(SqlWebmailStore(database, store.committer)),
+            CredentialGenerations(SqlGenerationStore(database, store.committer), feed),
         )
         api_keys = SqlApiKeyStore(database, store.committer)
         webhooks = WebhookService(

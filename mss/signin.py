@@ -16,8 +16,10 @@ throttled one, whether or not it is right). Failures of known devices still coun
 wait the growing delay per account.
 
 The rule of credential generations: every unlocked account carries the generation it signed in
-under (mss/generations.py); :meth:`SignInService.end_sessions` bumps it, and every front end asks
-:meth:`SignInService.still_valid` before each command.
+under (mss/generations.py), read before the secret is checked, so that a sign-in racing a
+revocation records the generation the revocation then bumps; :meth:`SignInService.end_sessions`
+bumps it, and every front end asks :meth:`SignInService.still_valid` before each command (IMAP
+also while idling).
 """
 
 from __future__ import annotations
@@ -53,12 +55,21 @@ class SecondFactor(Protocol):
 
 class SignInService:
     def __init__(
-        self, accounts: AccountService, throttle: AuthThrottle, second_factor: SecondFactor
+        self,
+        accounts: AccountService,
+        throttle: AuthThrottle,
+        second_factor: SecondFactor,
+        generations: CredentialGenerations,
     ) -> None:
         self._accounts = accounts
         self._throttle = throttle
         self._second_factor = second_factor
-        self._generations = CredentialGenerations()
+        self._generations = generations
+
+    @property
+    def generations(self) -> CredentialGenerations:
+        """Shared with a second SignInService over the same runtime (tests)."""
+        return self._generations
 
     @property
     def throttle(self) -> AuthThrottle:
@@ -80,6 +91,9 @@ class SignInService:
         app_password_shaped = channel is not Channel.WEB and normalise(secret) is not None
         if blocked and not (known_device or app_password_shaped):
             raise Throttled
+        # Read before the secret is checked (module docstring); -1 for an unknown address
+        # costs the same query and matches no row.
+        generation = await self._generations.fresh(await self._accounts.id_of(address) or -1)
         try:
             unlocked = await self._accounts.authenticate(address, secret)
             await self._check_channel(unlocked, channel)
@@ -90,17 +104,16 @@ class SignInService:
             raise Throttled
         if not blocked:  # a known device's success must not lift the guesser's block
             self._throttle.succeeded(peer, address)
-        generation = self._generations.current(unlocked.account.id)
         return dataclasses.replace(unlocked, generation=generation)
 
-    def still_valid(self, unlocked: UnlockedAccount) -> bool:
+    async def still_valid(self, unlocked: UnlockedAccount) -> bool:
         """False once the account's credentials changed under this session: it must end."""
-        return unlocked.generation >= self._generations.current(unlocked.account.id)
+        return unlocked.generation >= await self._generations.current(unlocked.account.id)
 
-    def end_sessions(self, unlocked: UnlockedAccount) -> UnlockedAccount:
-        """End every session of the account opened until now, on every protocol; the caller's
-        own session continues with the returned (current) generation."""
-        generation = self._generations.bump(unlocked.account.id)
+    async def end_sessions(self, unlocked: UnlockedAccount) -> UnlockedAccount:
+        """End every session of the account opened until now, on every protocol and in every
+        process; the caller's own session continues with the returned (current) generation."""
+        generation = await self._generations.bump(unlocked.account.id)
         return dataclasses.replace(unlocked, generation=generation)
 
     async def _check_channel(self, unlocked: UnlockedAccount, channel: Channel) -> None:

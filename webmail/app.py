@@ -44,6 +44,7 @@ from webmail.pages import (
     other_pages,
     professional_pages,
     signature_pages,
+    stolen_page,
 )
 from webmail.security.headers import SecurityHeaders
 from webmail.security.sessions import WebSession
@@ -94,6 +95,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         professional_pages.router,
         document_pages.router,
         stolen.router,
+        stolen_page.router,
     ):
         app.include_router(router)
     # The professional directory (JSON and FHIR R4 views), for signed-in accounts only.

@@ -103,7 +103,7 @@ class SubmissionHandler:
         self, server: Any, session: Session, envelope: MssEnvelope, address: str, options: list[str]
     ) -> str:
         unlocked = _unlocked(session)
-        if not self._signin.still_valid(unlocked):
+        if not await self._signin.still_valid(unlocked):
             session.authenticated = False
             session.auth_data = None
             log_refusal(server, "MAIL", replies.CREDENTIALS_CHANGED, address)
@@ -156,7 +156,7 @@ class SubmissionHandler:
         if has_nul(content):
             return replies.NUL_IN_MESSAGE
         unlocked = _unlocked(session)
-        if not self._signin.still_valid(unlocked):
+        if not await self._signin.still_valid(unlocked):
             return replies.CREDENTIALS_CHANGED
         recipients = tuple(
             Recipient(address, dsn.notify, dsn.orcpt)

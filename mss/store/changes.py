@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 log = logging.getLogger(__name__)
 
-ChangeKind = Literal["added", "flags", "expunged", "mailboxes"]
+ChangeKind = Literal["added", "flags", "expunged", "mailboxes", "credentials"]
+"""``credentials``: the account's credential generation was bumped (mss/generations.py)."""
 QUEUE_LIMIT = 1024
 
 
@@ -88,6 +89,12 @@ class ChangeFeed:
 
     def __init__(self) -> None:
         self._subscribers: dict[int, set[Subscription]] = {}
+        self._listeners: list[Callable[[Change], None]] = []
+
+    def listen(self, listener: Callable[[Change], None]) -> None:
+        """Call ``listener`` on every change of every account, before the subscribers (a cache
+        that must drop an entry before any session reacts to the change)."""
+        self._listeners.append(listener)
 
     def subscribe(self, account_id: int) -> Subscription:
         subscription = Subscription(self, account_id)
@@ -107,6 +114,8 @@ class ChangeFeed:
 
     def dispatch(self, changes: Iterable[Change]) -> None:
         for change in changes:
+            for listener in self._listeners:
+                listener(change)
             for subscription in self._subscribers.get(change.account_id, ()):
                 subscription.put(change)
 

@@ -5,6 +5,7 @@ signature service, for one, is built only on first use)."""
 from mss.store import (  # noqa: F401
     api_schema,
     calendar_schema,
+    generation_schema,
     index_schema,
     queue_schema,
     receipt_schema,

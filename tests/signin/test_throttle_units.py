@@ -88,7 +88,7 @@ async def _service(runtime: Runtime, throttle: AuthThrottle) -> SignInService:
         async def enabled(self, account_id: int) -> bool:
             return False
 
-    return SignInService(runtime.accounts, throttle, NoSecondFactor())
+    return SignInService(runtime.accounts, throttle, NoSecondFactor(), runtime.signin.generations)
 
 
 async def test_a_success_clears_only_its_own_source(runtime: Runtime) -> None:
@@ -121,7 +121,7 @@ async def test_second_factor_refusal_is_logged(
         async def enabled(self, account_id: int) -> bool:
             return True
 
-    signin = SignInService(runtime.accounts, throttle, Totp())
+    signin = SignInService(runtime.accounts, throttle, Totp(), runtime.signin.generations)
     with caplog.at_level(logging.INFO, logger="mss.signin"), pytest.raises(AuthenticationFailed):
         await signin.sign_in(ADDRESS, PASSWORD, "192.0.2.1", Channel.SMTP)
     assert [r.getMessage() for r in caplog.records if r.name == "mss.signin"] == [

@@ -51,6 +51,21 @@ async def web(runtime: Runtime) -> AsyncIterator[Web]:
         await mail.stop()
 
 
+@pytest.fixture
+async def web_imap(runtime: Runtime) -> AsyncIterator[Web]:
+    """The webmail with SMTP and IMAP, for what must reach mail clients (the stolen path)."""
+    mail = await start_mail_server(runtime, only=("smtp", "imap"))
+    service = WebService(runtime, quick_settings(runtime))
+    await service.start()
+    web = Web(runtime, mail, service, dict(mail.accounts))
+    try:
+        yield web
+    finally:
+        await web.close_clients()
+        await service.stop()
+        await mail.stop()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Chromium tests run on SQLite only: they test the webmail, whose store calls the httpx
     tests and the storage tests already run on both backends, and a second browser pass over

@@ -68,7 +68,14 @@ async def test_every_page_has_no_axe_violation(web: Web, browser: Browser, width
     await page.wait_for_url(re.compile(r"/mail/\d+$"))
     await page.locator("#toast").filter(has_text="Message envoyé").wait_for()
     await clean(page, f"sent-{width}")
-    for path in ("/documents", "/settings", "/agenda", "/mail/999999", "/professionals"):
+    for path in (
+        "/documents",
+        "/settings",
+        "/settings/stolen",
+        "/agenda",
+        "/mail/999999",
+        "/professionals",
+    ):
         await page.goto(f"{web.url}{path}")
         await clean(page, f"{path.strip('/').replace('/', '-')}-{width}")
     await page.goto(f"{web.url}/documents?type=lab")

@@ -6,37 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import imaplib
-from collections.abc import AsyncIterator
 
 import aiosmtplib
 import pyotp
 import pytest
 
-from mailserver import PASSWORD, PATIENT, start_mail_server
+from mailserver import PASSWORD, PATIENT
 from mss.accounts import AuthenticationFailed
-from mss.runtime import Runtime
 from mss.store.records import CredentialKind
 from mss.store.webmail_repository import SqlWebmailStore
 from webmail.security.totp import TotpManager, new_secret
-from webmail.service import WebService
 
-from .harness import Web, attempt_sign_in, csrf_of, quick_settings, sign_in
+from .harness import Web, attempt_sign_in, csrf_of, sign_in
 
 NEW_PASSWORD = "Reprendre la main sur mon compte, 2026 !"
-
-
-@pytest.fixture
-async def web_imap(runtime: Runtime) -> AsyncIterator[Web]:
-    mail = await start_mail_server(runtime, only=("smtp", "imap"))
-    service = WebService(runtime, quick_settings(runtime))
-    await service.start()
-    web = Web(runtime, mail, service, dict(mail.accounts))
-    try:
-        yield web
-    finally:
-        await web.close_clients()
-        await service.stop()
-        await mail.stop()
 
 
 def _imap_open(web: Web, user: str, secret: str) -> imaplib.IMAP4_SSL:

@@ -2,9 +2,11 @@
 
 Implementation notes. After re-authentication (the current password, and the TOTP code when the
 account has one), the password is changed, and by default every app password is deleted, every
-other web session is ended, the recovery key is replaced (the new one is shown once, in the
-reply) and the account's credential generation is bumped (mss/generations.py), so that IMAP and
-SMTP sessions opened before stop at their next command. Each revocation can be declined, but
+other web session is ended, every API key of the account (mss/api/keys.py) is revoked, the
+recovery key is replaced (the new one is shown once, in the reply) and the account's credential
+generation is bumped (mss/generations.py), so that IMAP and SMTP sessions opened before stop at
+their next command, in every process. The bump comes last: a session that signed in with a
+credential revoked here recorded the generation before it. Each revocation can be declined, but
 none is by default: after a theft, the thief's mail client and browser must stop working.
 """
 
@@ -28,6 +30,7 @@ class Recover(BaseModel):
     new: str = Field(max_length=1024)
     revoke_app_passwords: bool = True
     end_other_sessions: bool = True
+    revoke_api_keys: bool = True
     new_recovery_key: bool = True
 
 
@@ -36,6 +39,7 @@ class Recovered(BaseModel):
     """Shown once: only its wrap is kept."""
     app_passwords_revoked: int
     sessions_ended: int
+    api_keys_revoked: int
 
 
 @router.post("/stolen", response_model=Recovered, responses={403: {}, 422: {}, 429: {}})
@@ -53,8 +57,18 @@ async def recover(request: Request, state: State, session: Session, body: Recove
             await state.accounts.revoke_app_password(account_id, credential.id)
             revoked += 1
     ended = await state.sessions.revoke_others(session) if body.end_other_sessions else 0
+    keys = 0
+    if body.revoke_api_keys:
+        for key in await state.runtime.api.list(account_id):
+            if key.revoked_at is None and await state.runtime.api.revoke(key.lookup):
+                keys += 1
     recovery = (
         await state.accounts.new_recovery_key(session.unlocked) if body.new_recovery_key else None
     )
-    state.signin.end_sessions(session.unlocked)
-    return Recovered(recovery_key=recovery, app_passwords_revoked=revoked, sessions_ended=ended)
+    await state.signin.end_sessions(session.unlocked)
+    return Recovered(
+        recovery_key=recovery,
+        app_passwords_revoked=revoked,
+        sessions_ended=ended,
+        api_keys_revoked=keys,
+    )

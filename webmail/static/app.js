@@ -158,6 +158,10 @@
           const heading = reveal.querySelector("h2, h3");
           if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
         }
+        /* Words about what was shown, hidden when nothing was (a choice declined). */
+        form.querySelectorAll("[data-when-shown]").forEach((part) => {
+          part.hidden = !output || !output.textContent;
+        });
         const copy = form.querySelector("[data-copy]");
         if (copy) copy.hidden = !output || !output.textContent;
         if (form.hasAttribute("data-reset")) form.querySelectorAll("input").forEach((i) => { i.value = ""; });

@@ -5,6 +5,12 @@ feed. A change marks the view dirty and the pending responses are sent at once, 
 included (RFC 2177 §3 allows every untagged response while idling). A keep-alive is sent when
 nothing happened for a while; the autologout timer still runs (RFC 2177 §3 lets the server
 log out an idle client, which re-issues IDLE every 29 minutes).
+
+An idling client sends no command, so the check every command gets (mss/generations.py) is made
+here too: at once when the feed says the account's credentials changed, and every
+:data:`CREDENTIAL_CHECK_SECONDS` in case the notice cannot reach this process (SQLite files
+shared by two processes have no feed between them). A session whose credentials changed gets
+its BYE within about two seconds (RFC 9051 §7.1.5), not at the next command.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from mss.generations import KIND as CREDENTIALS
 from mss.imap.mailboxes.commands_auth import Idle
 from mss.imap.session.state import Done, SessionEnd, SessionState
 from mss.imap.session.updates import note, updates
@@ -19,6 +26,15 @@ from mss.imap.wire.codes import BAD, OK
 from mss.imap.wire.encode import continuation, untagged_status
 from mss.imap.wire.errors import CommandError
 from mss.store.changes import Change
+
+CREDENTIAL_CHECK_SECONDS = 1.0
+"""With the generations' cache (0.5 s), a change made elsewhere is seen within 1.5 s."""
+
+
+async def _check_credentials(state: SessionState) -> None:
+    user = state.user
+    if user is not None and not await state.services.signin.still_valid(user):
+        raise SessionEnd("Credentials changed: sign in again")
 
 
 async def _push(state: SessionState) -> None:
@@ -35,6 +51,7 @@ async def idle(state: SessionState, command: Idle) -> Done:
     await _push(state)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.autologout_seconds
+    keepalive = loop.time() + settings.idle_keepalive_seconds
     line_task = asyncio.ensure_future(state.channel.next_line())
     change_task: asyncio.Future[Change] | None = None
     try:
@@ -44,15 +61,21 @@ async def idle(state: SessionState, command: Idle) -> Done:
             waiting: set[asyncio.Future[bytes] | asyncio.Future[Change]] = {line_task}
             if change_task is not None:
                 waiting.add(change_task)
-            timeout = min(settings.idle_keepalive_seconds, deadline - loop.time())
-            if timeout <= 0:
+            now = loop.time()
+            if deadline <= now:
                 raise SessionEnd("Autologout; idle for too long")
+            timeout = min(keepalive, deadline, now + CREDENTIAL_CHECK_SECONDS) - now
             done, _ = await asyncio.wait(waiting, timeout=timeout, return_when="FIRST_COMPLETED")
+            await _check_credentials(state)
             if change_task is not None and change_task in done:
-                note(state, [change_task.result()])
+                change = change_task.result()
                 change_task = None
-                await _push(state)
-            elif not done:
+                if change.kind != CREDENTIALS:
+                    note(state, [change])
+                    await _push(state)
+                    keepalive = loop.time() + settings.idle_keepalive_seconds
+            elif not done and loop.time() >= keepalive:
+                keepalive = loop.time() + settings.idle_keepalive_seconds
                 state.channel.send(untagged_status(OK, "Still here"))
                 await state.channel.flush()
         line = line_task.result()

@@ -194,7 +194,7 @@ class Session:
             await self._refuse(error)
             return False
         user = self.state.user
-        if user is not None and not self.services.signin.still_valid(user):
+        if user is not None and not await self.services.signin.still_valid(user):
             # The owner changed the credentials (mss/generations.py): RFC 9051 §7.1.5, BYE.
             log.info("%s: credentials changed, session ended", user.account.address)
             raise SessionEnd("Credentials changed: sign in again")
