@@ -136,7 +136,7 @@ class MailReader:
             await reader.settle()
             for head in found:
                 message = opened.get(head.uid)
-                if message is None or message.object_id != head.object_id:
+                if message is None:
                     continue  # expunged meanwhile
                 text = row_text(message.summary)
                 self._rows.put(token, head.object_id, text)
