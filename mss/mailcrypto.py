@@ -158,10 +158,6 @@ def open_summary(record: MessageRecord, key: ContentKey) -> MessageSummary:
     return decode_summary(data)
 
 
-def open_content(record: MessageRecord, key: ContentKey, blob: bytes) -> bytes:
-    return open_content_of(record.object_id, key, blob)
-
-
 def open_content_of(object_id: bytes, key: ContentKey, blob: bytes) -> bytes:
     """The raw message of object ``object_id`` (its key known, e.g. from a mailbox index)."""
     try:

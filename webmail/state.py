@@ -48,7 +48,7 @@ class WebState:
         store = runtime.store
         web = SqlWebmailStore(runtime.database, store.committer)
         vault = runtime.vault
-        reader = MailReader(store, web, RowCache())
+        reader = MailReader(store, RowCache())
         secret = load_or_create_secret(
             runtime.settings.data_path(runtime.settings.security.server_key)
         )

@@ -16,16 +16,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from crypto import AccountKeys
-from mss.mailcrypto import MessageSummary, open_content, open_content_key, open_summary
-from mss.store.records import MessageRecord
-
 # Threads for the whole process: one per core, a few at most (the event loop needs one too).
 THREADS = max(1, min(4, os.cpu_count() or 1))
 # Below this many messages a batch is opened on the event loop itself.
 INLINE_BELOW = 16
 
-Opened = tuple[MessageSummary, bytes | None]
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -37,40 +32,6 @@ def _executor() -> ThreadPoolExecutor:
     if _pool is None:
         _pool = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="imap-open")
     return _pool
-
-
-def _open_each(
-    records: list[MessageRecord], keys: AccountKeys, blobs: dict[int, bytes] | None
-) -> list[tuple[int, Opened]]:
-    """Open key, summary and (when ``blobs`` is given) content of each record."""
-    opened: list[tuple[int, Opened]] = []
-    for record in records:
-        key = open_content_key(record, keys)
-        data = open_content(record, key, blobs[record.uid]) if blobs is not None else None
-        opened.append((record.uid, (open_summary(record, key), data)))
-    return opened
-
-
-async def open_batch(
-    records: list[MessageRecord], keys: AccountKeys, blobs: dict[int, bytes] | None
-) -> dict[int, Opened]:
-    """Per UID, the summary and (with ``blobs``) the content; with ``blobs``, records whose
-    content is missing (expunged meanwhile) are left out."""
-    if blobs is not None:
-        records = [record for record in records if record.uid in blobs]
-    if len(records) < INLINE_BELOW:
-        return dict(_open_each(records, keys, blobs))
-    loop = asyncio.get_running_loop()
-    size = -(-len(records) // THREADS)
-    parts = await asyncio.gather(
-        *(
-            loop.run_in_executor(
-                _executor(), _open_each, records[start : start + size], keys, blobs
-            )
-            for start in range(0, len(records), size)
-        )
-    )
-    return {uid: opened for part in parts for uid, opened in part}
 
 
 async def run_on_threads(

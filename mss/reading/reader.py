@@ -1,5 +1,6 @@
 """Reading a mailbox's messages for their owner: the one place stored rows become opened
-summaries and contents (IMAP FETCH, SEARCH and SORT use it).
+summaries and contents (IMAP FETCH, SEARCH and SORT, and the webmail's lists, threads, search
+and message view use it).
 
 Implementation notes. A reader belongs to one session and one selected mailbox; it holds the
 mailbox's index (mss/reading/index.py), shared with the other sessions of the same account on
@@ -25,7 +26,7 @@ from crypto.indexkey import index_key, open_index, seal_index
 from mss.mailcrypto import open_content_key, open_content_of, open_summary
 from mss.reading.index import IndexedMessage, MailboxIndex
 from mss.reading.opening import run_on_threads
-from mss.store.records import Mailbox, MessageRecord
+from mss.store.records import Mailbox, MessageIndexEntry, MessageRecord
 
 # Rows read per query when opening messages the index lacks.
 ROWS = 500
@@ -35,6 +36,8 @@ INLINE_OCTETS = 256 * 1024
 
 class ReadingStore(Protocol):
     """What the read path needs of the store."""
+
+    async def message_index(self, mailbox_id: int) -> list[MessageIndexEntry]: ...
 
     async def get_messages(self, mailbox_id: int, uids: Sequence[int]) -> list[MessageRecord]: ...
 
@@ -206,3 +209,11 @@ class MailboxReader:
                 index.written(generation + 1)
                 return
             index.merge(await self._stored())
+
+    async def settle(self) -> None:
+        """For a reader that lives for one request (the webmail), not beside a session's view:
+        write the index back when this reader opened messages the stored copy lacked, taking the
+        mailbox's UIDs from the store (read only then)."""
+        if self._index is None or not self._index.added:
+            return
+        await self.save(entry.uid for entry in await self._store.message_index(self._mailbox.id))

@@ -1,7 +1,7 @@
 """What the protocol front-ends may ask of the store (``typing.Protocol``).
 
 SMTP, IMAP and the webmail are typed against these, never against SQL; :class:`SqlStore`
-implements all three on SQLite and PostgreSQL.
+implements all of them on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from mss.store.records import (
     FlagMode,
     FlagUpdate,
     Mailbox,
+    MessageHead,
     MessageIndexEntry,
+    MessagePage,
     MessageRecord,
     NewCredential,
     NewMessage,
+    SortKey,
 )
 
 
@@ -149,6 +152,30 @@ class MessageStore(Protocol):
     async def vanished_since(self, mailbox_id: int, modseq: int) -> list[int]: ...
 
 
+class MessageListStore(Protocol):
+    """Messages' clear columns, as lists show them (their summaries come from mss/reading)."""
+
+    async def message_page(
+        self,
+        mailbox_id: int,
+        offset: int,
+        limit: int,
+        sort: SortKey = SortKey.DATE,
+        descending: bool = True,
+        unseen_only: bool = False,
+    ) -> MessagePage:
+        """One page, sorted on the clear date (arrival order) or size, and the total."""
+        ...
+
+    async def newest_heads(self, mailbox_id: int, limit: int) -> list[MessageHead]:
+        """Up to ``limit`` messages, newest first."""
+        ...
+
+    async def message_heads(self, mailbox_id: int, uids: Sequence[int]) -> list[MessageHead]:
+        """The messages of ``uids`` still in the mailbox, by UID."""
+        ...
+
+
 class IndexStore(Protocol):
     """The encrypted mailbox indexes (mss/reading/index.py): sealed blobs, never opened here."""
 
@@ -161,5 +188,5 @@ class IndexStore(Protocol):
         ...
 
 
-class Store(AccountStore, MailboxStore, MessageStore, IndexStore, Protocol):
+class Store(AccountStore, MailboxStore, MessageStore, MessageListStore, IndexStore, Protocol):
     """The whole store, as the services that assemble the server hold it."""

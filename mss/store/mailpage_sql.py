@@ -1,8 +1,9 @@
-"""SQL of the webmail's message lists: one page of a mailbox, sorted on cleartext metadata.
+"""SQL of message lists: one page of a mailbox, sorted on cleartext metadata.
 
-The list shows a page of a mailbox that may hold thousands of messages: only that page's rows
-(summaries included, to be decrypted by the caller) are read, by an ORDER BY … LIMIT on the
-mailbox's narrow columns (the (mailbox, UID) index serves the date order), beside one COUNT.
+The list shows a page of a mailbox that may hold thousands of messages: only that page's narrow
+rows are read (their summaries come from the mailbox's index, mss/reading), by an ORDER BY …
+LIMIT on the mailbox's narrow columns (the (mailbox, UID) index serves the date order), beside
+one COUNT.
 Sorting is on what is stored in the clear; subjects and senders are encrypted: the server cannot
 sort on them. The clear date and size are perturbed per copy (``mss.coarse``), so "by date" is
 the mailbox's arrival order (its UIDs, which only grow), exact for delivered and sent mail, and
@@ -11,21 +12,35 @@ the mailbox's arrival order (its UIDs, which only grow), exact for delivered and
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, UnaryExpression, func, not_, select
+from sqlalchemy import ColumnElement, Row, UnaryExpression, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from mss.store.message_sql import IN_CHUNK, record_from_row
-from mss.store.records import decode_flags
-from mss.store.schema import contents, messages
-from mss.store.webmail_records import MessageHead, MessagePage
+from mss.store.message_sql import IN_CHUNK
+from mss.store.records import MessageHead, MessagePage, SortKey, decode_flags
+from mss.store.schema import messages
+
+_HEAD = (
+    messages.c.mailbox_id,
+    messages.c.uid,
+    messages.c.flags,
+    messages.c.internal_date,
+    messages.c.size,
+    messages.c.object_id,
+)
 
 
-class SortKey(enum.StrEnum):
-    DATE = "date"
-    SIZE = "size"
+def _head(row: Row[Any, Any, Any, Any, Any, Any]) -> MessageHead:
+    return MessageHead(
+        row.mailbox_id,
+        row.uid,
+        decode_flags(row.flags),
+        row.internal_date,
+        row.size,
+        bytes(row.object_id),
+    )
 
 
 def _filter(mailbox_id: int, unseen_only: bool) -> list[ColumnElement[bool]]:
@@ -52,63 +67,37 @@ async def message_page(
     else:
         size = messages.c.size
         order = (size.desc(), messages.c.uid.desc()) if descending else (size, messages.c.uid)
-    # Sort the narrow (id, size, uid) rows first and fetch the page's full rows after: sorting
-    # whole rows would drag every encrypted summary of the mailbox through the sort.
-    page_ids = select(messages.c.id).where(*conditions).order_by(*order).offset(offset).limit(limit)
     rows = await conn.execute(
-        select(messages).where(messages.c.id.in_(page_ids.scalar_subquery())).order_by(*order)
+        select(*_HEAD).where(*conditions).order_by(*order).offset(offset).limit(limit)
     )
-    return MessagePage(int(total), [record_from_row(row) for row in rows])
-
-
-async def newest_uids(conn: AsyncConnection, mailbox_id: int, limit: int) -> list[int]:
-    """UIDs newest first (by arrival), for searches that must decrypt as they go."""
-    rows = await conn.execute(
-        select(messages.c.uid)
-        .where(messages.c.mailbox_id == mailbox_id)
-        .order_by(messages.c.uid.desc())
-        .limit(limit)
-    )
-    return [int(uid) for uid in rows.scalars()]
+    return MessagePage(int(total), [_head(row) for row in rows])
 
 
 async def newest_heads(conn: AsyncConnection, mailbox_id: int, limit: int) -> list[MessageHead]:
-    """The newest messages' narrow columns, newest first: a folder's conversations are grouped
-    from these, and only the summaries the session has not opened yet are read after."""
+    """The newest messages' narrow columns, newest first (by arrival): a folder's conversations
+    are grouped from these, and a search decrypts as it goes down them."""
     rows = await conn.execute(
-        select(
-            messages.c.mailbox_id,
-            messages.c.uid,
-            messages.c.flags,
-            messages.c.internal_date,
-            messages.c.size,
-            messages.c.object_id,
-        )
+        select(*_HEAD)
         .where(messages.c.mailbox_id == mailbox_id)
         .order_by(messages.c.uid.desc())
         .limit(limit)
     )
-    return [
-        MessageHead(
-            row.mailbox_id,
-            row.uid,
-            decode_flags(row.flags),
-            row.internal_date,
-            row.size,
-            bytes(row.object_id),
-        )
-        for row in rows
-    ]
+    return [_head(row) for row in rows]
 
 
-async def select_contents(conn: AsyncConnection, object_ids: Sequence[bytes]) -> dict[bytes, bytes]:
-    """Encrypted bodies of several messages at once (a search reads them by the hundred)."""
-    found: dict[bytes, bytes] = {}
-    for start in range(0, len(object_ids), IN_CHUNK):
+async def message_heads(
+    conn: AsyncConnection, mailbox_id: int, uids: Sequence[int]
+) -> list[MessageHead]:
+    """The narrow columns of ``uids`` still in the mailbox, by UID."""
+    found: list[MessageHead] = []
+    for start in range(0, len(uids), IN_CHUNK):
         rows = await conn.execute(
-            select(contents.c.object_id, contents.c.content).where(
-                contents.c.object_id.in_(object_ids[start : start + IN_CHUNK])
+            select(*_HEAD)
+            .where(
+                messages.c.mailbox_id == mailbox_id,
+                messages.c.uid.in_(uids[start : start + IN_CHUNK]),
             )
+            .order_by(messages.c.uid)
         )
-        found.update((bytes(row.object_id), bytes(row.content)) for row in rows)
+        found.extend(_head(row) for row in rows)
     return found

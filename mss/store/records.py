@@ -165,3 +165,31 @@ def decode_flags(text: str) -> frozenset[str]:
     """Interned: a mailbox has few distinct flag sets, so its rows share a handful of objects
     (bounded, since keywords are chosen by clients)."""
     return frozenset(text.split()) if text else frozenset()
+
+
+class SortKey(enum.StrEnum):
+    """The orders of a message list: on what is stored in the clear (mss/store/mailpage_sql.py)."""
+
+    DATE = "date"
+    SIZE = "size"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHead:
+    """A message's clear columns without its sealed key and summary: what a message list reads,
+    its summary coming from the mailbox's index (mss/reading)."""
+
+    mailbox_id: int
+    uid: int
+    flags: frozenset[str]
+    internal_date: int
+    size: int
+    object_id: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePage:
+    """One page of a mailbox, newest or oldest first, and how many messages it holds in all."""
+
+    total: int
+    heads: list[MessageHead]

@@ -18,6 +18,7 @@ from mss.store import (
     correspondent_sql,
     index_sql,
     mailbox_sql,
+    mailpage_sql,
     message_sql,
     recent_sql,
     subscription_sql,
@@ -37,10 +38,13 @@ from mss.store.records import (
     FlagMode,
     FlagUpdate,
     Mailbox,
+    MessageHead,
     MessageIndexEntry,
+    MessagePage,
     MessageRecord,
     NewCredential,
     NewMessage,
+    SortKey,
 )
 from mss.store.schema import accounts, contents, credentials, domains, mailboxes
 from mss.store.writer import Committer, WriteResult
@@ -305,6 +309,28 @@ class SqlStore:
     async def get_messages(self, mailbox_id: int, uids: Sequence[int]) -> list[MessageRecord]:
         async with self.database.reader.connect() as conn:
             return await message_sql.select_messages(conn, mailbox_id, uids)
+
+    async def message_page(
+        self,
+        mailbox_id: int,
+        offset: int,
+        limit: int,
+        sort: SortKey = SortKey.DATE,
+        descending: bool = True,
+        unseen_only: bool = False,
+    ) -> MessagePage:
+        async with self.database.reader.connect() as conn:
+            return await mailpage_sql.message_page(
+                conn, mailbox_id, offset, limit, sort, descending, unseen_only
+            )
+
+    async def newest_heads(self, mailbox_id: int, limit: int) -> list[MessageHead]:
+        async with self.database.reader.connect() as conn:
+            return await mailpage_sql.newest_heads(conn, mailbox_id, limit)
+
+    async def message_heads(self, mailbox_id: int, uids: Sequence[int]) -> list[MessageHead]:
+        async with self.database.reader.connect() as conn:
+            return await mailpage_sql.message_heads(conn, mailbox_id, uids)
 
     async def read_mailbox_index(self, mailbox_id: int) -> tuple[int, bytes] | None:
         async with self.database.reader.connect() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from mss.store.records import Account, MessageRecord
+from mss.store.records import Account
 
 
 class SessionStage(enum.StrEnum):
@@ -51,24 +51,3 @@ class TotpRecord:
     sealed_secret: bytes
     last_step: int
     created_at: int
-
-
-@dataclass(frozen=True, slots=True)
-class MessagePage:
-    """One page of a mailbox, newest or oldest first, and how many messages it holds in all."""
-
-    total: int
-    records: list[MessageRecord]
-
-
-@dataclass(frozen=True, slots=True)
-class MessageHead:
-    """A message's clear columns without its sealed key and summary: what grouping a folder
-    into conversations reads for messages whose list row the session has already opened."""
-
-    mailbox_id: int
-    uid: int
-    flags: frozenset[str]
-    internal_date: int
-    size: int
-    object_id: bytes

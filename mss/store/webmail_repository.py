@@ -1,4 +1,5 @@
-"""The webmail's side of the store: sessions, TOTP second factors and paged message lists.
+"""The webmail's side of the store: sessions and TOTP second factors (its reading of mail goes
+through the core's store, mss/store/interfaces.py).
 
 Reads run on the reader engine; writes are jobs of the store's group
 :class:`~mss.store.writer.Committer`, so each is durable when its method returns.
@@ -10,12 +11,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from mss.store import mailpage_sql, recovery_sql, session_sql
+from mss.store import recovery_sql, session_sql
 from mss.store.database import Database
-from mss.store.mailpage_sql import SortKey
 from mss.store.webmail_records import (
-    MessageHead,
-    MessagePage,
     NewWebSession,
     SessionWithAccount,
     TotpRecord,
@@ -130,31 +128,3 @@ class SqlWebmailStore:
     async def recovery_codes_left(self, account_id: int) -> int:
         async with self._database.reader.connect() as conn:
             return await recovery_sql.count_codes(conn, account_id)
-
-    # Message lists -----------------------------------------------------------------------
-
-    async def message_page(
-        self,
-        mailbox_id: int,
-        offset: int,
-        limit: int,
-        sort: SortKey = SortKey.DATE,
-        descending: bool = True,
-        unseen_only: bool = False,
-    ) -> MessagePage:
-        async with self._database.reader.connect() as conn:
-            return await mailpage_sql.message_page(
-                conn, mailbox_id, offset, limit, sort, descending, unseen_only
-            )
-
-    async def newest_uids(self, mailbox_id: int, limit: int) -> list[int]:
-        async with self._database.reader.connect() as conn:
-            return await mailpage_sql.newest_uids(conn, mailbox_id, limit)
-
-    async def newest_heads(self, mailbox_id: int, limit: int) -> list[MessageHead]:
-        async with self._database.reader.connect() as conn:
-            return await mailpage_sql.newest_heads(conn, mailbox_id, limit)
-
-    async def contents(self, object_ids: Sequence[bytes]) -> dict[bytes, bytes]:
-        async with self._database.reader.connect() as conn:
-            return await mailpage_sql.select_contents(conn, object_ids)

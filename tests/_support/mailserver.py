@@ -91,7 +91,7 @@ async def read_mailbox(
     runtime: Runtime, address: str, mailbox: str = "INBOX", password: str = PASSWORD
 ) -> list[bytes]:
     """Every message of a mailbox, decrypted with the owner's password, in UID order."""
-    from mss.mailcrypto import open_content, open_content_key
+    from mss.mailcrypto import open_content_key, open_content_of
 
     unlocked = await runtime.accounts.authenticate(address, password)
     found = await runtime.store.get_mailbox(unlocked.account.id, mailbox)
@@ -101,7 +101,9 @@ async def read_mailbox(
     for record in await runtime.store.get_messages(found.id, uids):
         key = open_content_key(record, unlocked.keys)
         messages.append(
-            open_content(record, key, await runtime.store.get_content(record.object_id))
+            open_content_of(
+                record.object_id, key, await runtime.store.get_content(record.object_id)
+            )
         )
     return messages
 

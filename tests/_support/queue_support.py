@@ -25,7 +25,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from crypto.queuekey import QueueKey
 from mss.config import Settings
-from mss.mailcrypto import open_content, open_content_key
+from mss.mailcrypto import open_content_key, open_content_of
 from mss.queue import OutboundQueue, QueueWorker
 from mss.runtime import Runtime
 from mss.store.queue_repository import SqlQueueStore
@@ -97,7 +97,7 @@ async def inbox(runtime: Runtime, password: str = PASSWORD, address: str = SENDE
     for record in await runtime.store.get_messages(mailbox.id, uids):
         key = open_content_key(record, unlocked.keys)
         blob = await runtime.store.get_content(record.object_id)
-        messages.append(open_content(record, key, blob))
+        messages.append(open_content_of(record.object_id, key, blob))
     return messages
 
 

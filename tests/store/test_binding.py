@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from crypto import DecryptionError
 from mss.delivery import deliver
-from mss.mailcrypto import open_content, open_content_key, open_summary
+from mss.mailcrypto import open_content_key, open_content_of, open_summary
 from mss.runtime import Runtime
 from mss.store.records import AccountKind
 from mss.store.schema import contents, messages
@@ -44,12 +44,12 @@ async def test_content_moved_to_another_row_fails_to_decrypt(runtime: Runtime) -
     [moved] = await runtime.store.get_messages(first.mailbox_id, [first.uid])
     key = open_content_key(moved, keys)
     with pytest.raises(DecryptionError):
-        open_content(moved, key, await runtime.store.get_content(moved.object_id))
+        open_content_of(moved.object_id, key, await runtime.store.get_content(moved.object_id))
     with pytest.raises(DecryptionError):
         open_summary(moved, key)
     untouched_key = open_content_key(two, keys)
-    assert b"TWO" in open_content(
-        two, untouched_key, await runtime.store.get_content(two.object_id)
+    assert b"TWO" in open_content_of(
+        two.object_id, untouched_key, await runtime.store.get_content(two.object_id)
     )
 
 
@@ -62,4 +62,4 @@ async def test_summary_and_content_cannot_be_swapped_within_a_row(runtime: Runti
     keys = (await runtime.accounts.authenticate("a@hopital.example", PASSWORD)).keys
     [record] = await runtime.store.get_messages(appended.mailbox_id, [appended.uid])
     with pytest.raises(DecryptionError):
-        open_content(record, open_content_key(record, keys), record.summary)
+        open_content_of(record.object_id, open_content_key(record, keys), record.summary)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mss.mailcrypto import open_content, open_content_key
+from mss.mailcrypto import open_content_key, open_content_of
 from mss.runtime import Runtime
 from support import make_settings
 
@@ -52,7 +52,9 @@ async def test_acknowledged_deliveries_survive_kill_9(tmp_path: Path, database_u
         assert sorted(r.uid for r in records) == sorted(acknowledged)
         for record in records:
             key = open_content_key(record, unlocked.keys)
-            raw = open_content(record, key, await runtime.store.get_content(record.object_id))
+            raw = open_content_of(
+                record.object_id, key, await runtime.store.get_content(record.object_id)
+            )
             assert raw.startswith(b"From: ")
     finally:
         await runtime.close()

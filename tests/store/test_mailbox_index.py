@@ -168,3 +168,25 @@ async def test_renderings_are_kept_with_the_index(runtime: Runtime) -> None:
     # A rendering added later makes the index worth writing again.
     stored.rendering(b"test/other", lambda s: b"x")
     assert index.stale([1])
+
+
+async def test_settle_writes_what_a_request_opened_and_nothing_else(runtime: Runtime) -> None:
+    """The webmail's readers live for one request: ``settle`` stores the index only when they
+    opened messages, and keeps only the mailbox's messages of now."""
+    owner = await _owner(runtime)
+    for number in range(3):
+        await deliver(runtime.store, owner.account, "INBOX", sample_message(f"m{number}"))
+    inbox = await _mailbox(runtime, owner)
+    idle = _reader(runtime, owner, inbox)
+    await idle.index()
+    await idle.settle()
+    assert await runtime.store.read_mailbox_index(inbox.id) is None
+    request = _reader(runtime, owner, inbox)
+    await request.messages([1, 2])
+    assert await runtime.store.expunge(inbox.id, [2]) == [2]
+    await request.settle()
+    await _break_sealed_keys(runtime, inbox)
+    later = _reader(runtime, owner, inbox)
+    assert set((await later.index()).entries) == {1}
+    [(message, raw)] = (await later.contents([1])).values()
+    assert b"Subject: R" in raw and message.summary.size == len(raw)

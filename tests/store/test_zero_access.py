@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mss.delivery import deliver
-from mss.mailcrypto import open_content, open_content_key, open_summary
+from mss.mailcrypto import open_content_key, open_content_of, open_summary
 from mss.runtime import Runtime
 from mss.store.records import AccountKind
 from support import sample_message
@@ -66,7 +66,7 @@ async def test_canary_is_nowhere_in_the_database_and_decrypts_with_every_credent
         [record] = await runtime.store.get_messages(appended.mailbox_id, [appended.uid])
         key = open_content_key(record, keys)
         blob = await runtime.store.get_content(record.object_id)
-        assert open_content(record, key, blob) == raw
+        assert open_content_of(record.object_id, key, blob) == raw
         summary = open_summary(record, key)
         assert canary in (summary.structure.envelope.subject or "")
         assert summary.header == raw[: summary.structure.header_end]

@@ -31,7 +31,7 @@ async def _ref(state: WebState, session: WebSession, ref: MessageRefIn | None) -
     if ref is None:
         return None
     mailbox = await state.reader.mailbox(session.account, ref.mailbox_id)
-    if not await state.store.get_messages(mailbox.id, [ref.uid]):
+    if not await state.store.message_heads(mailbox.id, [ref.uid]):
         raise NotFound("no such message")
     return MessageRef(mailbox, ref.uid)
 

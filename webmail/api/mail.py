@@ -15,8 +15,7 @@ from starlette.responses import Response
 
 from mss.mime import decoded_body
 from mss.store.errors import NotFound
-from mss.store.mailpage_sql import SortKey
-from mss.store.records import Mailbox
+from mss.store.records import Mailbox, SortKey
 from webmail.api.deps import Session, State, require_csrf
 from webmail.api.models import (
     DocumentOut,

@@ -1,8 +1,9 @@
 """Reading one patient's mail: folders with counts, pages of a folder, its conversations,
 search, one message.
 
-This is the webmail's one reading path: every sealed summary and content it shows is opened
-here and nowhere else, so that a later step can move the opening into the browser.
+Every summary and content shown comes from the core's read path (mss/reading): the mailbox's
+encrypted index, opened messages added to it, so the webmail opens no sealed row itself and a
+folder the patient has seen once (here or over IMAP) is listed without one X25519 operation.
 
 Every method takes the signed-in account and looks mailboxes up under it: a mailbox id of
 another account is "not found", exactly like one that does not exist, and a UID is only ever
@@ -13,19 +14,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Protocol
 
-from crypto import AccountKeys
 from crypto.session import SessionToken
 from mss.accounts import UnlockedAccount
-from mss.mailcrypto import MessageSummary, open_content, open_content_key, open_summary
+from mss.mailcrypto import MessageSummary
 from mss.mime import iter_text
-from mss.reading.opening import open_batch
+from mss.reading.index import IndexedMessage
+from mss.reading.reader import MailboxReader, ReadingStore
 from mss.store.errors import NotFound
-from mss.store.mailpage_sql import SortKey
-from mss.store.records import Account, Mailbox, MessageRecord
-from mss.store.repository import SqlStore
-from mss.store.webmail_records import MessageHead
-from mss.store.webmail_repository import SqlWebmailStore
+from mss.store.interfaces import MailboxStore, MessageListStore
+from mss.store.records import Account, Mailbox, MessageHead, SortKey
 from webmail.mail.rowcache import RowCache, RowText
 from webmail.mail.summaries import ListItem, list_item, matches, row_text, searchable
 from webmail.mail.threadcache import MessageKey, ThreadCache
@@ -80,9 +79,13 @@ class ConversationPage:
     per_page: int
 
 
+class MailStore(MailboxStore, MessageListStore, ReadingStore, Protocol):
+    """What the webmail reads of the core's store."""
+
+
 @dataclass(frozen=True, slots=True)
 class OpenedMessage:
-    record: MessageRecord
+    record: MessageHead
     summary: MessageSummary
     raw: bytes
 
@@ -96,47 +99,48 @@ def role_of(mailbox: Mailbox) -> str:
 class MailReader:
     def __init__(
         self,
-        store: SqlStore,
-        web: SqlWebmailStore,
+        store: MailStore,
         rows: RowCache,
         threads: ThreadCache | None = None,
     ) -> None:
         self._store = store
-        self._web = web
         self._rows = rows
         self._threads = threads or ThreadCache()
 
-    def _row(self, record: MessageRecord, keys: AccountKeys, token: SessionToken) -> ListItem:
-        """The list row of ``record``, from the session's row cache when it was seen before."""
-        text = self._rows.get(token, record.object_id)
-        return list_item(record, text or self._open_row(record, keys, token))
-
-    def _open_row(self, record: MessageRecord, keys: AccountKeys, token: SessionToken) -> RowText:
-        text = row_text(open_summary(record, open_content_key(record, keys)))
-        self._rows.put(token, record.object_id, text)
-        return text
+    def _readers(
+        self, owner: UnlockedAccount, mailboxes: list[Mailbox]
+    ) -> dict[int, MailboxReader]:
+        """A reader per folder, for one request (the folder's index is loaded once in it)."""
+        return {m.id: MailboxReader(self._store, owner.keys, m) for m in mailboxes}
 
     async def _rows_of(
-        self, owner: UnlockedAccount, token: SessionToken, heads: list[MessageHead]
+        self,
+        owner: UnlockedAccount,
+        token: SessionToken,
+        readers: dict[int, MailboxReader],
+        heads: list[MessageHead],
     ) -> dict[MessageKey, ListItem]:
-        """Rows of ``heads``: cached ones as they are, the others opened from their summaries,
-        read in one query per folder."""
+        """Rows of ``heads``: cached ones as they are, the others from their summaries, read
+        through each folder's index."""
         texts: dict[MessageKey, RowText] = {}
-        missing: dict[int, list[int]] = {}
+        missing: dict[int, list[MessageHead]] = {}
         for head in heads:
             cached = self._rows.get(token, head.object_id)
             if cached is None:
-                missing.setdefault(head.mailbox_id, []).append(head.uid)
+                missing.setdefault(head.mailbox_id, []).append(head)
             else:
                 texts[head.mailbox_id, head.uid] = cached
-        for mailbox_id, uids in missing.items():
-            records = await self._store.get_messages(mailbox_id, uids)
-            # A whole folder's first grouping: opened on the core's thread pool.
-            opened = await open_batch(records, owner.keys, None)
-            for record in records:
-                text = row_text(opened[record.uid][0])
-                self._rows.put(token, record.object_id, text)
-                texts[mailbox_id, record.uid] = text
+        for mailbox_id, found in missing.items():
+            reader = readers[mailbox_id]
+            opened = await reader.messages([head.uid for head in found])
+            await reader.settle()
+            for head in found:
+                message = opened.get(head.uid)
+                if message is None:
+                    continue  # expunged meanwhile
+                text = row_text(message.summary)
+                self._rows.put(token, head.object_id, text)
+                texts[mailbox_id, head.uid] = text
         return {
             (h.mailbox_id, h.uid): list_item(h, texts[h.mailbox_id, h.uid])
             for h in heads
@@ -151,14 +155,16 @@ class MailReader:
         from the session's thread cache while the folders hold the same messages."""
         heads: dict[MessageKey, MessageHead] = {}
         for mailbox in mailboxes:
-            found = await self._web.newest_heads(mailbox.id, THREAD_SCAN + 1)
+            found = await self._store.newest_heads(mailbox.id, THREAD_SCAN + 1)
             if len(found) > THREAD_SCAN:
                 return None
             heads.update(((h.mailbox_id, h.uid), h) for h in found)
         ids = [mailbox.id for mailbox in mailboxes]
         groups = self._threads.get(token, ids, list(heads))
         if groups is None:
-            rows = await self._rows_of(owner, token, list(heads.values()))
+            rows = await self._rows_of(
+                owner, token, self._readers(owner, mailboxes), list(heads.values())
+            )
             found_groups = group(rows.values())
             groups = [[(m.mailbox_id, m.uid) for m in c.messages] for c in found_groups]
             self._threads.put(token, ids, list(heads), groups)
@@ -168,11 +174,14 @@ class MailReader:
         self,
         owner: UnlockedAccount,
         token: SessionToken,
+        mailboxes: list[Mailbox],
         heads: dict[MessageKey, MessageHead],
         groups: list[list[MessageKey]],
     ) -> list[Conversation[ListItem]]:
         """The rows of ``groups`` (only theirs are read), as conversations."""
-        rows = await self._rows_of(owner, token, [heads[k] for g in groups for k in g])
+        rows = await self._rows_of(
+            owner, token, self._readers(owner, mailboxes), [heads[k] for g in groups for k in g]
+        )
         built = [tuple(rows[k] for k in members if k in rows) for members in groups]
         return [Conversation(messages) for messages in built if messages]
 
@@ -196,7 +205,9 @@ class MailReader:
         pages = max((len(groups) + per_page - 1) // per_page, 1)
         page = min(max(page, 1), pages)
         start = (page - 1) * per_page
-        shown = await self._conversations(owner, token, heads, groups[start : start + per_page])
+        shown = await self._conversations(
+            owner, token, [mailbox], heads, groups[start : start + per_page]
+        )
         return ConversationPage(shown, len(groups), page, pages, per_page)
 
     async def thread(
@@ -215,7 +226,7 @@ class MailReader:
         heads, groups = grouped
         for members in groups:
             if (mailbox.id, uid) in members:
-                built = await self._conversations(owner, token, heads, [members])
+                built = await self._conversations(owner, token, mailboxes, heads, [members])
                 return built[0] if built else None
         return None
 
@@ -255,10 +266,11 @@ class MailReader:
         unseen_only: bool = False,
     ) -> ListPage:
         page = max(page, 1)
-        result = await self._web.message_page(
+        result = await self._store.message_page(
             mailbox.id, (page - 1) * per_page, per_page, sort, descending, unseen_only
         )
-        items = [self._row(record, owner.keys, token) for record in result.records]
+        rows = await self._rows_of(owner, token, self._readers(owner, [mailbox]), result.heads)
+        items = [rows[k] for k in ((h.mailbox_id, h.uid) for h in result.heads) if k in rows]
         pages = max((result.total + per_page - 1) // per_page, 1)
         return ListPage(items, result.total, page, pages, per_page)
 
@@ -272,22 +284,24 @@ class MailReader:
         scan_limit: int,
     ) -> SearchResult:
         """Newest first, every word in the headers or the text; the server can only search
-        what it decrypts, so at most ``scan_limit`` messages are read."""
+        what it decrypts, so at most ``scan_limit`` messages are read. Contents are decrypted
+        only for the messages whose headers do not match already."""
         words = [word.casefold() for word in query.split()]
-        uids = await self._web.newest_uids(mailbox.id, scan_limit + 1)
-        complete = len(uids) <= scan_limit
-        uids = uids[:scan_limit]
+        heads = await self._store.newest_heads(mailbox.id, scan_limit + 1)
+        complete = len(heads) <= scan_limit
+        heads = heads[:scan_limit]
         found: list[ListItem] = []
         scanned = 0
-        for start in range(0, len(uids), SEARCH_CHUNK):
-            chunk = uids[start : start + SEARCH_CHUNK]
-            records = await self._store.get_messages(mailbox.id, chunk)
-            records.sort(key=lambda r: -r.uid)
-            bodies = await self._web.contents([r.object_id for r in records])
-            for record in records:
+        reader = MailboxReader(self._store, owner.keys, mailbox)
+        for start in range(0, len(heads), SEARCH_CHUNK):
+            chunk = heads[start : start + SEARCH_CHUNK]
+            rows = await self._rows_of(owner, token, {mailbox.id: reader}, chunk)
+            items = [rows[k] for k in ((h.mailbox_id, h.uid) for h in chunk) if k in rows]
+            unmatched = [i.uid for i in items if not matches(searchable(i), words)]
+            bodies = await reader.contents(unmatched)
+            for item in items:
                 scanned += 1
-                item = self._row(record, owner.keys, token)
-                if _found(item, record, owner.keys, bodies.get(record.object_id), words):
+                if _found(item, bodies.get(item.uid), words):
                     found.append(item)
                     if len(found) >= limit:
                         return SearchResult(found, scanned, False)
@@ -295,24 +309,21 @@ class MailReader:
         return SearchResult(found, scanned, complete)
 
     async def open(self, owner: UnlockedAccount, mailbox: Mailbox, uid: int) -> OpenedMessage:
-        records = await self._store.get_messages(mailbox.id, [uid])
-        if not records:
+        heads = await self._store.message_heads(mailbox.id, [uid])
+        reader = MailboxReader(self._store, owner.keys, mailbox)
+        read = await reader.contents([uid]) if heads else {}
+        if uid not in read:
             raise NotFound("no such message")
-        record = records[0]
-        key = open_content_key(record, owner.keys)
-        raw = open_content(record, key, await self._store.get_content(record.object_id))
-        return OpenedMessage(record, open_summary(record, key), raw)
+        await reader.settle()
+        message, raw = read[uid]
+        return OpenedMessage(heads[0], message.summary, raw)
 
 
-def _found(
-    item: ListItem, record: MessageRecord, keys: AccountKeys, blob: bytes | None, words: list[str]
-) -> bool:
-    """Every word in the headers or the text parts; the body is decrypted only if needed."""
+def _found(item: ListItem, body: tuple[IndexedMessage, bytes] | None, words: list[str]) -> bool:
+    """Every word in the headers, or in the headers and text parts of ``body`` together."""
     headers = searchable(item)
-    if matches(headers, words) or blob is None:
+    if body is None or matches(headers, words):
         return matches(headers, words)
-    key = open_content_key(record, keys)
-    summary = open_summary(record, key)
-    raw = open_content(record, key, blob)
-    text = "\n".join(iter_text(raw, summary.structure)).casefold()
+    message, raw = body
+    text = "\n".join(iter_text(raw, message.summary.structure)).casefold()
     return matches(headers + "\n" + text, words)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from mss.mailcrypto import MessageSummary
 from mss.mime import attachments
 from mss.mime.headers import read_header_block
-from mss.store.records import MessageRecord
-from mss.store.webmail_records import MessageHead
+from mss.store.records import MessageHead
 from webmail.mail.headers import Person, decode_text, people
 from webmail.mail.rowcache import RowText
 from webmail.mail.threads import message_ids
@@ -59,7 +58,7 @@ def row_text(summary: MessageSummary) -> RowText:
     )
 
 
-def list_item(record: MessageRecord | MessageHead, text: RowText) -> ListItem:
+def list_item(record: MessageHead, text: RowText) -> ListItem:
     return ListItem(
         uid=record.uid,
         subject=text.subject,

@@ -15,7 +15,7 @@ from mss.mailcrypto import MessageSummary
 from mss.mime import AttachmentInfo, attachments, decoded_body, find_part, text_of
 from mss.mime.headers import read_header_block
 from mss.mime.model import BodyPart, MessageStructure
-from mss.store.records import MessageRecord
+from mss.store.records import MessageHead
 from webmail.mail.headers import Person, decode_text, header_date, people
 from webmail.mail.sanitize import SanitisedHtml, sanitise
 
@@ -140,7 +140,7 @@ def listed_attachments(structure: MessageStructure, raw: bytes) -> list[Attachme
 
 
 def build_view(
-    record: MessageRecord, summary: MessageSummary, raw: bytes, mailbox_id: int
+    record: MessageHead, summary: MessageSummary, raw: bytes, mailbox_id: int
 ) -> MessageView:
     structure = summary.structure
     envelope = structure.envelope

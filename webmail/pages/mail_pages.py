@@ -14,8 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mss.receipts.tracking import RecipientStatus, message_id_of
 from mss.store.errors import NotFound
-from mss.store.mailpage_sql import SortKey
-from mss.store.records import Mailbox
+from mss.store.records import Mailbox, SortKey
 from webmail.api.deps import PageSession, State
 from webmail.i18n import language_of
 from webmail.mail.compose import read_draft, reply
