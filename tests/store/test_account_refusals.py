@@ -88,6 +88,8 @@ async def test_copied_version_1_wraps_open_but_are_refused(runtime: Runtime) -> 
     for secret_b in (PASSWORD_B, app_password_b):
         with pytest.raises(AuthenticationFailed):
             await runtime.accounts.authenticate(A, secret_b)
+    by_password = await runtime.accounts.authenticate(B, PASSWORD_B)
+    assert (by_password.account.id, by_password.via) == (b_id, CredentialKind.PASSWORD)
 
 
 async def test_a_new_password_made_of_the_address_is_refused(runtime: Runtime) -> None:

@@ -17,6 +17,7 @@ from mss.vault.service import MAX_TITLE, VaultService
 
 PASSWORD = "correct horse battery"
 NOW = 1_780_000_000
+GONE = r"^no such document$"
 
 
 async def _patients(runtime: Runtime) -> tuple[UnlockedAccount, UnlockedAccount]:
@@ -61,7 +62,8 @@ async def test_another_owner_reaches_nothing(runtime: Runtime) -> None:
             await attempt
     assert await vault.list(bob) == []
     read, content = await vault.content(alice, document.id)
-    assert (read.meta.title, content) == ("Compte rendu", b"%PDF alice")
+    assert (read, content) == (document, b"%PDF alice")
+    assert (document.size, document.created_at) == (len(b"%PDF alice"), NOW)
     await vault.delete(alice, document.id)
     assert await vault.list(alice) == []
     with pytest.raises(NotFound):
@@ -75,22 +77,22 @@ async def test_the_store_refuses_another_owner_on_each_method(runtime: Runtime) 
     document = await _service(runtime).add(alice, _meta("Titre"), b"%PDF")
     store = _store(runtime)
     record = await store.get_document(alice.account.id, document.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=GONE):
         await store.get_document(bob.account.id, document.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=GONE):
         await store.get_content(bob.account.id, document.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=GONE):
         await store.update_meta(bob.account.id, document.id, b"overwritten")
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=GONE):
         await store.delete_document(bob.account.id, document.id)
     unchanged = await store.get_document(alice.account.id, document.id)
     assert unchanged.meta == record.meta
     await store.update_meta(alice.account.id, document.id, b"new meta")
     assert (await store.get_document(alice.account.id, document.id)).meta == b"new meta"
     await store.delete_document(alice.account.id, document.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=GONE):
         await store.get_content(alice.account.id, document.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=GONE):
         await store.update_meta(alice.account.id, document.id, b"gone")
 
 
@@ -116,7 +118,7 @@ async def test_titles_hold_one_to_two_hundred_characters(runtime: Runtime) -> No
     assert MAX_TITLE == 200
     assert (await vault.rename(alice, document.id, f" {longest} ")).meta.title == longest
     for refused in ("", " \t ", "x" * (MAX_TITLE + 1)):
-        with pytest.raises(ValueError, match="1 to 200"):
+        with pytest.raises(ValueError, match=r"^title must hold 1 to 200 characters$"):
             await vault.rename(alice, document.id, refused)
     assert (await vault.get(alice, document.id)).meta.title == longest
     assert (await vault.rename(alice, document.id, "A")).meta.title == "A"
