@@ -116,7 +116,10 @@ async def test_titles_hold_one_to_two_hundred_characters(runtime: Runtime) -> No
     document = await vault.add(alice, _meta("Titre"), b"%PDF")
     longest = "é" * MAX_TITLE
     assert MAX_TITLE == 200
-    assert (await vault.rename(alice, document.id, f" {longest} ")).meta.title == longest
+    renamed = await vault.rename(alice, document.id, f" {longest} ")
+    assert renamed.meta.title == longest
+    assert renamed == await vault.get(alice, document.id)
+    assert (renamed.id, renamed.size, renamed.created_at) == (document.id, len(b"%PDF"), NOW)
     for refused in ("", " \t ", "x" * (MAX_TITLE + 1)):
         with pytest.raises(ValueError, match=r"^title must hold 1 to 200 characters$"):
             await vault.rename(alice, document.id, refused)
