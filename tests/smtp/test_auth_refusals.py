@@ -146,3 +146,19 @@ async def test_each_refused_auth_is_logged_with_its_account_name(
     ]
     assert refusals[0].startswith(f"AUTH <{DOCTOR}> refused: 535 5.7.8 ")
     assert refusals[limit].startswith(f"AUTH <{DOCTOR}> refused: 454 4.7.0 ")
+
+
+async def test_an_empty_initial_response_is_an_empty_name(
+    server: MailServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """RFC 4954 §4: "=" stands for an empty initial response; LOGIN then tries the empty account
+    name, and the operator's log shows that name, not the "=" nor anything else."""
+    caplog.set_level(logging.INFO, logger="mss.smtp")
+    async with server.submission_client() as client:
+        await client.ehlo()
+        assert (await client.execute_command(b"AUTH LOGIN =")).code == 334
+        assert (await client.execute_command(_b64(PASSWORD))).code == 535
+    refusals = [
+        r.getMessage().split(" ", 1)[1] for r in caplog.records if "refused" in r.getMessage()
+    ]
+    assert [r.split(":", 1)[0] for r in refusals] == ["AUTH <> refused"]
