@@ -293,8 +293,10 @@ def check_password(password: str, context: Sequence[str] = ()) -> None:
 
 MIN_PASSWORD_SCORE = 3
 """zxcvbn's "safely unguessable" band: about 10^8 guesses or more (Wheeler, USENIX 2016)."""
-MAX_SCORED_LENGTH = 100
-"""zxcvbn's cost grows with the length; beyond this a password is long enough anyway."""
+MAX_SCORED_LENGTH = 72
+"""zxcvbn's cost grows with the length, and zxcvbn 4.5 raises ValueError beyond 72 characters
+(its default ``max_length``): only the first 72 are scored; beyond them a password is long
+enough anyway."""
 
 
 @functools.cache

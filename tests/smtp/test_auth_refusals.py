@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 
 import aiosmtplib
 import pytest
@@ -146,3 +147,32 @@ async def test_each_refused_auth_is_logged_with_its_account_name(
     ]
     assert refusals[0].startswith(f"AUTH <{DOCTOR}> refused: 535 5.7.8 ")
     assert refusals[limit].startswith(f"AUTH <{DOCTOR}> refused: 454 4.7.0 ")
+
+
+async def test_an_empty_initial_response_is_an_empty_name(
+    server: MailServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """RFC 4954 §4: "=" stands for an empty initial response; LOGIN then tries the empty account
+    name, and the operator's log shows that name, not the "=" nor anything else."""
+    caplog.set_level(logging.INFO, logger="mss.smtp")
+    async with server.submission_client() as client:
+        await client.ehlo()
+        assert (await client.execute_command(b"AUTH LOGIN =")).code == 334
+        assert (await client.execute_command(_b64(PASSWORD))).code == 535
+    refusals = [
+        r.getMessage().split(" ", 1)[1] for r in caplog.records if "refused" in r.getMessage()
+    ]
+    assert [r.split(":", 1)[0] for r in refusals] == ["AUTH <> refused"]
+
+
+async def test_a_successful_auth_is_logged_with_its_account_and_credential(
+    server: MailServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The operator's log names who signed in, on which connection, and with which credential."""
+    caplog.set_level(logging.INFO, logger="mss.smtp")
+    async with server.submission_client() as client:
+        await client.ehlo()
+        reply = await client.execute_command(b"AUTH PLAIN " + _b64(f"\0{DOCTOR}\0{PASSWORD}"))
+        assert reply.code == 235
+    [line] = [r.getMessage() for r in caplog.records if " authenticated " in r.getMessage()]
+    assert re.fullmatch(rf"conn=(?!None )\S+ authenticated {re.escape(DOCTOR)} via password", line)
