@@ -1,8 +1,14 @@
 """Files that hold server secrets (the queue key, the server key): created once, atomically,
-readable by the owner only, and refused when a copy has lost that protection."""
+readable by the owner only, and refused when a copy has lost that protection.
+
+Each holds one line, ``MAGIC <base64 of the secret>``: the magic names the kind of key, so one
+key file copied in place of another is refused rather than used.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from pathlib import Path
@@ -43,3 +49,20 @@ def check_private(path: Path, what: str) -> None:
             f"{what} file {path} is accessible to other users (mode {mode & 0o777:o}): "
             "run `chmod 600` on it"
         )
+
+
+def key_file_content(magic: str, secret: bytes) -> bytes:
+    """The line a key file holds (see the module's docstring)."""
+    return f"{magic} {base64.b64encode(secret).decode('ascii')}\n".encode("ascii")
+
+
+def parse_key_file(path: Path, content: bytes, magic: str, size: int, what: str) -> bytes:
+    """The ``size``-byte secret of a key file of kind ``magic``; :class:`ValueError` otherwise."""
+    found, _, encoded = content.strip().partition(b" ")
+    try:
+        secret = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        secret = b""
+    if found != magic.encode("ascii") or len(secret) != size:
+        raise ValueError(f"{path} is not an MSS {what} file ({size}-byte key)")
+    return secret

@@ -15,8 +15,6 @@ it can open.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 
 from nacl.encoding import RawEncoder
@@ -26,7 +24,7 @@ from nacl.public import PrivateKey, SealedBox
 
 from crypto.content import ContentKey
 from crypto.errors import DecryptionError
-from crypto.keyfile import check_private, create_key_file
+from crypto.keyfile import check_private, create_key_file, key_file_content, parse_key_file
 
 KEY_ID_BYTES = 16
 _MAGIC = "MSS-QUEUE-KEY-1"
@@ -85,16 +83,9 @@ def load_or_create_queue_key(path: Path) -> QueueKey:
 
 
 def _parse(path: Path) -> bytes:
-    magic, _, encoded = path.read_text(encoding="ascii").strip().partition(" ")
-    try:
-        secret = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        secret = b""
-    if magic != _MAGIC or len(secret) != _SECRET_BYTES:
-        raise ValueError(f"{path} is not an MSS queue key file")
-    return secret
+    return parse_key_file(path, path.read_bytes(), _MAGIC, _SECRET_BYTES, "queue key")
 
 
 def _create(path: Path) -> None:
     secret = bytes(PrivateKey.generate())
-    create_key_file(path, f"{_MAGIC} {base64.b64encode(secret).decode('ascii')}\n".encode("ascii"))
+    create_key_file(path, key_file_content(_MAGIC, secret))

@@ -12,14 +12,12 @@ hold the 32 raw bytes alone; they are still read, as they are.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 
-from crypto.keyfile import check_private, create_key_file
+from crypto.keyfile import check_private, create_key_file, key_file_content, parse_key_file
 from crypto.tags import SECRET_BYTES, new_secret
 
-_MAGIC = b"MSS-SERVER-KEY-1"
+_MAGIC = "MSS-SERVER-KEY-1"
 
 
 def load_or_create_secret(path: Path) -> bytes:
@@ -29,20 +27,12 @@ def load_or_create_secret(path: Path) -> bytes:
     :class:`ValueError` when it does not hold a server key.
     """
     if not path.exists():
-        encoded = base64.b64encode(new_secret())
-        create_key_file(path, _MAGIC + b" " + encoded + b"\n")
+        create_key_file(path, key_file_content(_MAGIC, new_secret()))
     check_private(path, "server key")
     return _parse(path, path.read_bytes())
 
 
 def _parse(path: Path, content: bytes) -> bytes:
-    if len(content) == SECRET_BYTES and not content.startswith(_MAGIC + b" "):
+    if len(content) == SECRET_BYTES and not content.startswith(_MAGIC.encode("ascii") + b" "):
         return content  # written before the magic: the raw secret
-    magic, _, encoded = content.strip().partition(b" ")
-    try:
-        secret = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        secret = b""
-    if magic != _MAGIC or len(secret) != SECRET_BYTES:
-        raise ValueError(f"{path} is not an MSS server key file ({SECRET_BYTES}-byte key)")
-    return secret
+    return parse_key_file(path, content, _MAGIC, SECRET_BYTES, "server key")

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from mss.tls import tls_files
+from processes import wait_for_port
 from support import make_settings
 
 PASSWORD = "correct horse battery"
@@ -189,19 +190,3 @@ async def inbox_subjects_and_uids(
     subjects = [s.decode() for s in re.findall(rb"Subject: (m\d+)", text)]
     uids = [int(u) for u in re.findall(rb"UID (\d+)", text)]
     return subjects, uids
-
-
-async def wait_for_port(port: int, server: asyncio.subprocess.Process, log: Path) -> None:
-    """Up to a minute: on a loaded machine the workers' imports alone take tens of seconds."""
-    for _ in range(1200):
-        if server.returncode is not None:
-            raise AssertionError(await asyncio.to_thread(log.read_text))
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        await writer.wait_closed()
-        return
-    raise TimeoutError(f"nothing listens on {port}")

@@ -16,6 +16,7 @@ import aiosmtplib
 from mailserver import read_mailbox
 from mss.runtime import Runtime
 from mss.tls import tls_files
+from processes import wait_for_port
 from support import make_settings
 
 PASSWORD = "correct horse battery"
@@ -134,19 +135,3 @@ async def test_every_acknowledged_message_survives_kill_9(
         assert set(acknowledged) <= subjects
     finally:
         await runtime.close()
-
-
-async def wait_for_port(port: int, server: asyncio.subprocess.Process, log: Path) -> None:
-    """Up to a minute: on a loaded machine the server's imports alone can take tens of seconds."""
-    for _ in range(1200):
-        if server.returncode is not None:
-            raise AssertionError(await asyncio.to_thread(log.read_text))
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        await writer.wait_closed()
-        return
-    raise TimeoutError(f"nothing listens on {port}")
